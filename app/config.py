@@ -1,0 +1,169 @@
+"""The desk's configuration: one frozen object read from a TOML file, then the environment,
+then the command line, each overriding the one before.
+
+The file lives in the user's config folder (platformdirs); ``RECEPTION_CONFIG`` names another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_config_path, user_data_path
+
+from app.errors import ConfigError
+from app.i18n import LANGUAGES, _
+
+APP_NAME = "reception-desk"
+ENV_PREFIX = "RECEPTION_"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    data_dir: Path
+    database_url: str | None = None  # None: the embedded SQLite file in the data folder
+    language: str = "az"
+    idle_lock_minutes: int = 10
+    log_level: str = "INFO"
+    backups_kept: int = 14
+    config_file: Path | None = field(default=None, compare=False)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "desk.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.database_path}"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def scans_dir(self) -> Path:
+        return self.data_dir / "scans"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+def default_config_file() -> Path:
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            _(
+                "The settings file {path} cannot be read: {problem}. Correct it or delete it "
+                "to go back to the defaults."
+            ).format(path=path, problem=error),
+            detail=str(error),
+        ) from error
+    except OSError as error:
+        raise ConfigError(
+            _("The settings file {path} cannot be opened: {problem}.").format(
+                path=path, problem=error.strerror or error
+            ),
+            detail=repr(error),
+        ) from error
+
+
+def _coerce(key: str, value: Any, source: str) -> Any:
+    """Check one setting's type, naming the setting and where it came from when it is wrong."""
+    expected: dict[str, type] = {
+        "data_dir": str,
+        "database_url": str,
+        "language": str,
+        "idle_lock_minutes": int,
+        "log_level": str,
+        "backups_kept": int,
+    }
+    wanted = expected.get(key)
+    if wanted is None:
+        raise ConfigError(_("Unknown setting '{key}' in {source}.").format(key=key, source=source))
+    if wanted is int and isinstance(value, str):
+        with contextlib.suppress(ValueError):  # left as text, the type check below names it
+            value = int(value)
+    if not isinstance(value, wanted) or isinstance(value, bool):
+        raise ConfigError(
+            _("The setting '{key}' in {source} has a wrong value: {value!r}.").format(
+                key=key, source=source, value=value
+            )
+        )
+    if key == "language" and value not in LANGUAGES:
+        raise ConfigError(
+            _("The language '{value}' in {source} is not one of: {choices}.").format(
+                value=value, source=source, choices=", ".join(LANGUAGES)
+            )
+        )
+    if key in ("idle_lock_minutes", "backups_kept") and isinstance(value, int) and value < 1:
+        raise ConfigError(
+            _("The setting '{key}' in {source} must be at least 1.").format(key=key, source=source)
+        )
+    return value
+
+
+def load_config(
+    *,
+    data_dir: str | Path | None = None,
+    config_file: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """Read the settings: file, then ``RECEPTION_*`` variables, then the arguments given here."""
+    env = dict(os.environ if environ is None else environ)
+    path = Path(config_file or env.get(ENV_PREFIX + "CONFIG") or default_config_file())
+    values: dict[str, Any] = {}
+    if path.is_file():
+        for key, value in _read_toml(path).items():
+            values[key] = _coerce(key, value, str(path))
+    for key in (
+        "data_dir",
+        "database_url",
+        "language",
+        "idle_lock_minutes",
+        "log_level",
+        "backups_kept",
+    ):
+        env_value = env.get(ENV_PREFIX + key.upper())
+        if env_value:
+            values[key] = _coerce(key, env_value, ENV_PREFIX + key.upper())
+    if data_dir is not None:
+        values["data_dir"] = str(data_dir)
+    folder = Path(values.pop("data_dir", None) or default_data_dir()).expanduser()
+    return Config(data_dir=folder, config_file=path, **values)
+
+
+def save_setting(config: Config, key: str, value: Any) -> Config:
+    """Write one setting into the config file (keeping the others) and return the new config."""
+    import tomli_w
+
+    path = config.config_file or default_config_file()
+    current = _read_toml(path) if path.is_file() else {}
+    current[key] = _coerce(key, value, str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(tomli_w.dumps(current).encode("utf-8"))
+    temporary.replace(path)
+    return replace(config, **{key: current[key]})

@@ -1,0 +1,10 @@
+"""The schema revisions this version of the desk knows, without importing Alembic.
+
+Start-up reads the database's revision and compares it with these; Alembic (slow to import)
+is loaded only when an upgrade is really due. A test checks this list against the migrations.
+"""
+
+from __future__ import annotations
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -1,0 +1,46 @@
+"""What an operation changed, so the screens that show it can refresh and the rest need not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Topic(StrEnum):
+    """Kinds of records a screen may show; one change notice names the topics it touched."""
+
+    OFFICE = "office"
+    USERS = "users"
+    MASTER_DATA = "master_data"
+    SETTINGS = "settings"
+    AUDIT = "audit"
+    OUTBOX = "outbox"
+    SESSION = "session"  # who is logged in, the lock state
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    topics: frozenset[Topic] = frozenset()
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.topics | other.topics)
+
+    def touches(self, *topics: Topic) -> bool:
+        return any(topic in self.topics for topic in topics)
+
+    def __bool__(self) -> bool:
+        return bool(self.topics)
+
+
+NO_CHANGES = Changes()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """A service's answer: the plain domain value and what the call changed."""
+
+    value: T
+    changes: Changes

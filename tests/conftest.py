@@ -1,0 +1,89 @@
+"""Shared fixtures: a fresh data folder, the desk's core on SQLite or on the session's own
+PostgreSQL, and a controllable clock."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from app.bootstrap import Started, prepare, start_core
+from app.clock import ManualClock
+from app.config import Config
+from app.i18n import set_language
+from app.services import setup
+from tests.support.postgres import PostgresCluster, find_pg_bin, start_cluster
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _english_and_private_config(tmp_path_factory: pytest.TempPathFactory,
+                                monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # No test reads or writes the real user's settings; messages are checked in English.
+    config_dir = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("RECEPTION_CONFIG", str(config_dir / "config.toml"))
+    for name in ("RECEPTION_DATA_DIR", "RECEPTION_DATABASE_URL", "RECEPTION_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def config(tmp_path: os.PathLike[str]) -> Config:
+    from pathlib import Path
+
+    cfg = Config(data_dir=Path(tmp_path) / "data")
+    prepare(cfg, log_name="test")
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    if find_pg_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries are missing: `make test` installs them")
+        pytest.skip("PostgreSQL server binaries are not installed")
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend_config(request: pytest.FixtureRequest, config: Config) -> Config:
+    """The same tests on the embedded SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return config
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    from dataclasses import replace
+
+    return replace(config, database_url=url)
+
+
+@pytest.fixture
+def started(backend_config: Config, clock: ManualClock) -> Iterator[Started]:
+    result = start_core(backend_config, clock=clock)
+    yield result
+    result.core.database.dispose()
+
+
+@pytest.fixture
+def demo(started: Started) -> setup.DemoSetup:
+    return setup.initialize_demo(started.core).value
+
+
+@pytest.fixture
+def sqlite_started(config: Config, clock: ManualClock) -> Iterator[Started]:
+    result = start_core(config, clock=clock)
+    yield result
+    result.core.database.dispose()
