@@ -89,7 +89,10 @@ bundle: setup
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
 
 bundle-smoke: bundle
-	QT_QPA_PLATFORM=offscreen dist/reception-desk/reception-desk --smoke
+	@smoke_dir=$$(mktemp -d) && \
+		QT_QPA_PLATFORM=offscreen dist/reception-desk/reception-desk --smoke --data-dir $$smoke_dir && \
+		dist/reception-desk/reception-admin --data-dir $$smoke_dir status >/dev/null && \
+		rm -rf $$smoke_dir
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache $(MO_FILES)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from app.clock import Clock, SystemClock
 from app.config import Config
-from app.datafolder import prepare_data_dir, setup_logging
 from app.db.lifecycle import OpenReport, open_database
 from app.services import setup
 from app.services.core import Core
@@ -21,11 +20,6 @@ class Started:
     core: Core
     report: OpenReport
     identity: setup.DeskIdentity | None
-
-
-def prepare(config: Config, *, log_name: str = "desk") -> None:
-    prepare_data_dir(config)
-    setup_logging(config, name=log_name)
 
 
 def start_core(config: Config, *, clock: Clock | None = None) -> Started:

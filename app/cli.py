@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.bootstrap import Started, prepare, start_core
+from app.bootstrap import Started, start_core
 from app.config import Config, load_config
+from app.datafolder import prepare
 from app.domain.users import Actor, Role
 from app.errors import DatabaseCorruptError, DeskError
 from app.i18n import LANGUAGES, _, set_language
@@ -177,9 +178,9 @@ def cmd_masterdata(args: argparse.Namespace, config: Config) -> int:
     from app.services import masterdata
 
     if args.masterdata_command == "check":
-        parsed = masterdata.parse_masterdata(
-            Path(args.file).read_bytes(), source=Path(args.file).name
-        )
+        from app.services.masterdata_file import parse_masterdata
+
+        parsed = parse_masterdata(Path(args.file).read_bytes(), source=Path(args.file).name)
         print(
             _("The file is valid: version {version}, revision {revision}.").format(
                 version=parsed.header.version, revision=parsed.header.revision
@@ -355,6 +356,27 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+# --- MRZ -------------------------------------------------------------------------------------
+
+
+def cmd_mrz(args: argparse.Namespace, config: Config) -> int:
+    """Read MRZ lines on standard input (as a reader types them) and print what they say."""
+    from app.mrz import MrzFormatError, check_label, parse_mrz, to_json_dict
+
+    text = sys.stdin.read()
+    try:
+        result = parse_mrz(text)
+    except MrzFormatError as error:
+        _print_json({"valid": False, "error": error.code, "message": error.message})
+        return 2
+    report = to_json_dict(result)
+    _print_json(report)
+    if not result.valid and result.failed_checks and not args.quiet:
+        failing = ", ".join(check_label(name) for name in result.failed_checks)
+        print(_("Failing: {checks}").format(checks=failing), file=sys.stderr)
+    return 0 if result.valid else 3
+
+
 # --- the parser ------------------------------------------------------------------------------
 
 
@@ -457,6 +479,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--latest", action="store_true", help=_("the newest backup"))
     restore.set_defaults(handler=cmd_restore)
 
+    mrz = commands.add_parser("mrz", parents=[common], help=_("machine-readable zones"))
+    mrz_commands = mrz.add_subparsers(dest="mrz_command", required=True, metavar="ACTION")
+    mrz_parse = mrz_commands.add_parser(
+        "parse", parents=[common], help=_("read MRZ lines on standard input, print JSON")
+    )
+    mrz_parse.add_argument("--quiet", action="store_true", help=_("print only the JSON"))
+    mrz.set_defaults(handler=cmd_mrz, needs_data=False)
+
     status = commands.add_parser("status", parents=[common], help=_("the desk's state"))
     status.set_defaults(handler=cmd_status)
     return parser
@@ -473,7 +503,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
             config = replace(config, database_url=args.database_url)
         set_language(getattr(args, "language", None) or config.language)
-        prepare(config, log_name="admin")
+        if getattr(args, "needs_data", True):
+            prepare(config, log_name="admin")
         handler: Handler = args.handler
         return handler(args, config)
     except DatabaseCorruptError as error:

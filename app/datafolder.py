@@ -81,3 +81,9 @@ def setup_logging(config: Config, *, name: str = "desk") -> Path:
     root.addHandler(handler)
     root.setLevel(config.log_level)
     return log_file
+
+
+def prepare(config: Config, *, log_name: str = "desk") -> None:
+    """The data folder and the log, before anything else (it imports no database code)."""
+    prepare_data_dir(config)
+    setup_logging(config, name=log_name)

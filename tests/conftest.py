@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.bootstrap import Started, prepare, start_core
+from app.bootstrap import Started, start_core
 from app.clock import ManualClock
 from app.config import Config
+from app.datafolder import prepare
 from app.i18n import set_language
 from app.services import setup
 from tests.support.postgres import PostgresCluster, find_pg_bin, start_cluster
@@ -20,9 +21,29 @@ from tests.support.postgres import PostgresCluster, find_pg_bin, start_cluster
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues() -> None:
+    """`make` compiles the catalogues; a bare `pytest` run does it here so both see them."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from app.i18n import reset_catalogues, translations_dir
+
+    for po_path in translations_dir().glob("*/LC_MESSAGES/reception.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as stream:
+            catalogue = read_po(stream)
+        with mo_path.open("wb") as stream:
+            write_mo(stream, catalogue, use_fuzzy=True)
+    reset_catalogues()
+
+
 @pytest.fixture(autouse=True)
-def _english_and_private_config(tmp_path_factory: pytest.TempPathFactory,
-                                monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _english_and_private_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     # No test reads or writes the real user's settings; messages are checked in English.
     config_dir = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("RECEPTION_CONFIG", str(config_dir / "config.toml"))

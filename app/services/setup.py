@@ -160,3 +160,10 @@ def initialize_demo(core: Core) -> Outcome[DemoSetup]:
 
 def office_users_count(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(UserRow)).scalar_one())
+
+
+def available_offices(core: Core) -> list[Office]:
+    """The offices a new desk can be set up for (loading the bundled master data if needed)."""
+    ensure_masterdata(core, Actor.system("setup"))
+    with core.reading() as session:
+        return masterdata.list_offices(session)

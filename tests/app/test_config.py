@@ -16,7 +16,10 @@ def test_file_then_environment_then_argument(tmp_path: Path) -> None:
     settings.write_text('data_dir = "/from/file"\nlanguage = "ru"\nidle_lock_minutes = 7\n')
     from_file = load_config(config_file=settings, environ={})
     assert (from_file.data_dir, from_file.language, from_file.idle_lock_minutes) == (
-        Path("/from/file"), "ru", 7)
+        Path("/from/file"),
+        "ru",
+        7,
+    )
 
     env = {"RECEPTION_DATA_DIR": "/from/env", "RECEPTION_IDLE_LOCK_MINUTES": "3"}
     from_env = load_config(config_file=settings, environ=env)
@@ -38,12 +41,15 @@ def test_broken_file_names_the_file_and_line(tmp_path: Path) -> None:
     assert "line 2" in message
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    ('colour = "blue"\n', "Unknown setting 'colour'"),
-    ('language = "fr"\n', "is not one of: az, ru, en"),
-    ('idle_lock_minutes = "soon"\n', "'idle_lock_minutes'"),
-    ("idle_lock_minutes = 0\n", "at least 1"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('colour = "blue"\n', "Unknown setting 'colour'"),
+        ('language = "fr"\n', "is not one of: az, ru, en"),
+        ('idle_lock_minutes = "soon"\n', "'idle_lock_minutes'"),
+        ("idle_lock_minutes = 0\n", "at least 1"),
+    ],
+)
 def test_wrong_values_are_named(tmp_path: Path, content: str, words: str) -> None:
     settings = tmp_path / "config.toml"
     settings.write_text(content)
@@ -70,11 +76,15 @@ def test_save_setting_keeps_the_others(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_data_folder_is_private(tmp_path: Path) -> None:
-    config = load_config(config_file=tmp_path / "none.toml", environ={},
-                         data_dir=tmp_path / "data")
+    config = load_config(config_file=tmp_path / "none.toml", environ={}, data_dir=tmp_path / "data")
     prepare_data_dir(config)
-    for folder in (config.data_dir, config.logs_dir, config.backups_dir, config.scans_dir,
-                   config.keys_dir):
+    for folder in (
+        config.data_dir,
+        config.logs_dir,
+        config.backups_dir,
+        config.scans_dir,
+        config.keys_dir,
+    ):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     created = config.data_dir / "probe"
     created.write_text("x")

@@ -95,25 +95,34 @@ def test_full_database_file_says_so_and_keeps_data(config: Config, clock: Manual
     assert office_id is not None
     with pytest.raises(DiskFullError, match="disk is full"):
         for number in range(200):
-            users.create_user(core, Actor.system(), office_id=office_id,
-                              username=f"user{number}", full_name="X " * 80,
-                              role=Role.CLERK, password="long enough password")
+            users.create_user(
+                core,
+                Actor.system(),
+                office_id=office_id,
+                username=f"user{number}",
+                full_name="X " * 80,
+                role=Role.CLERK,
+                password="long enough password",
+            )
     core.database.dispose()
     again = start_core(config, clock=clock)
     assert len(users.list_users(again.core, Actor.system())) >= 3
     again.core.database.dispose()
 
 
-@pytest.mark.skipif(os.geteuid() != 0 if hasattr(os, "geteuid") else True,
-                    reason="mounting a small file system needs root")
+@pytest.mark.skipif(
+    os.geteuid() != 0 if hasattr(os, "geteuid") else True,
+    reason="mounting a small file system needs root",
+)
 def test_full_disk_at_backup(tmp_path: Path, clock: ManualClock) -> None:
     mount_point = tmp_path / "small"
     mount_point.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount_point)],
-                   check=True)
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount_point)], check=True
+    )
     try:
         config = Config(data_dir=mount_point / "data")
-        from app.bootstrap import prepare
+        from app.datafolder import prepare
 
         prepare(config, log_name="test")
         _set_up(config, clock)

@@ -23,14 +23,21 @@ def _counts(started: Started) -> tuple[int, int, int]:
     with started.core.reading() as session:
         return tuple(  # type: ignore[return-value]
             session.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in (UserRow, AuditRow, OutboxRow))
+            for table in (UserRow, AuditRow, OutboxRow)
+        )
 
 
 def test_change_writes_business_audit_and_outbox_rows(started: Started, demo: DemoSetup) -> None:
     before = _counts(started)
-    outcome = users.create_user(started.core, Actor.system(), office_id=demo.identity.office.id,
-                                username="nigar", full_name="Nigar Quliyeva", role=Role.CLERK,
-                                password="correct horse")
+    outcome = users.create_user(
+        started.core,
+        Actor.system(),
+        office_id=demo.identity.office.id,
+        username="nigar",
+        full_name="Nigar Quliyeva",
+        role=Role.CLERK,
+        password="correct horse",
+    )
     assert outcome.changes.touches(Topic.USERS, Topic.OUTBOX, Topic.AUDIT)
     assert _counts(started) == (before[0] + 1, before[1] + 1, before[2] + 1)
     with started.core.reading() as session:
@@ -45,9 +52,15 @@ def test_change_writes_business_audit_and_outbox_rows(started: Started, demo: De
 def test_failed_change_leaves_nothing(started: Started, demo: DemoSetup) -> None:
     before = _counts(started)
     with pytest.raises(ConflictError, match="is taken"):
-        users.create_user(started.core, Actor.system(), office_id=demo.identity.office.id,
-                          username="clerk", full_name="Someone Else", role=Role.CLERK,
-                          password="correct horse")
+        users.create_user(
+            started.core,
+            Actor.system(),
+            office_id=demo.identity.office.id,
+            username="clerk",
+            full_name="Someone Else",
+            role=Role.CLERK,
+            password="correct horse",
+        )
     assert _counts(started) == before
 
 
@@ -57,8 +70,9 @@ def test_chain_is_intact_then_tampering_is_found(started: Started, demo: DemoSet
     assert report.intact and report.rows_checked == 5
 
     with started.core.database.writing() as session:
-        session.execute(update(AuditRow).where(AuditRow.seq == 3)
-                        .values(actor_name="somebody else"))
+        session.execute(
+            update(AuditRow).where(AuditRow.seq == 3).values(actor_name="somebody else")
+        )
     with started.core.reading() as session:
         report = audit.verify_chain(session)
     assert (report.intact, report.first_broken_seq) == (False, 3)
@@ -90,18 +104,27 @@ def _create_users(config: Config, worker: int, count: int) -> None:
     office = started.identity.office.id if started.identity else None
     assert office is not None
     for number in range(count):
-        users.create_user(started.core, Actor.system(f"worker{worker}"), office_id=office,
-                          username=f"w{worker}u{number}", full_name=f"Worker {worker}",
-                          role=Role.CLERK, password="correct horse")
+        users.create_user(
+            started.core,
+            Actor.system(f"worker{worker}"),
+            office_id=office,
+            username=f"w{worker}u{number}",
+            full_name=f"Worker {worker}",
+            role=Role.CLERK,
+            password="correct horse",
+        )
     started.core.database.dispose()
 
 
-def test_concurrent_desks_extend_one_chain(started: Started, demo: DemoSetup,
-                                           backend_config: Config) -> None:
+def test_concurrent_desks_extend_one_chain(
+    started: Started, demo: DemoSetup, backend_config: Config
+) -> None:
     """Several processes change the same database at once: one unbroken chain, no lost row."""
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_create_users, args=(replace(backend_config), n, 15))
-               for n in range(4)]
+    workers = [
+        context.Process(target=_create_users, args=(replace(backend_config), n, 15))
+        for n in range(4)
+    ]
     for process in workers:
         process.start()
     for process in workers:

@@ -36,13 +36,19 @@ def test_passwords_are_argon2id(started: Started, demo: DemoSetup) -> None:
     assert hashes and all(value.startswith("$argon2id$") for value in hashes)
 
 
-def test_clerk_is_refused_supervisor_actions_by_the_core(started: Started,
-                                                         demo: DemoSetup) -> None:
+def test_clerk_is_refused_supervisor_actions_by_the_core(started: Started, demo: DemoSetup) -> None:
     clerk = _actor(started, demo, "clerk")
     office = demo.identity.office.id
     with pytest.raises(PermissionDeniedError, match="does not allow"):
-        users.create_user(started.core, clerk, office_id=office, username="intruder",
-                          full_name="Intruder", role=Role.CLERK, password="long password")
+        users.create_user(
+            started.core,
+            clerk,
+            office_id=office,
+            username="intruder",
+            full_name="Intruder",
+            role=Role.CLERK,
+            password="long password",
+        )
     with pytest.raises(PermissionDeniedError):
         users.list_users(started.core, clerk)
     with pytest.raises(PermissionDeniedError):
@@ -51,13 +57,20 @@ def test_clerk_is_refused_supervisor_actions_by_the_core(started: Started,
         set_security_policy(started.core, clerk, SecurityPolicy(3, 5, 5))
 
 
-def test_supervisor_manages_clerks_but_cannot_make_admins(started: Started,
-                                                          demo: DemoSetup) -> None:
+def test_supervisor_manages_clerks_but_cannot_make_admins(
+    started: Started, demo: DemoSetup
+) -> None:
     supervisor = _actor(started, demo, "supervisor")
     office = demo.identity.office.id
-    created = users.create_user(started.core, supervisor, office_id=office, username="leyla",
-                                full_name="Leyla Həsənova", role=Role.CLERK,
-                                password="long password")
+    created = users.create_user(
+        started.core,
+        supervisor,
+        office_id=office,
+        username="leyla",
+        full_name="Leyla Həsənova",
+        role=Role.CLERK,
+        password="long password",
+    )
     assert created.value.role is Role.CLERK
     with pytest.raises(PermissionDeniedError, match="administrator"):
         users.set_role(started.core, supervisor, "leyla", Role.ADMIN)
@@ -65,7 +78,8 @@ def test_supervisor_manages_clerks_but_cannot_make_admins(started: Started,
         users.reset_password(started.core, supervisor, "admin", "another password")
     admin = _actor(started, demo, "admin")
     assert users.set_role(started.core, admin, "leyla", Role.SUPERVISOR).value.role is (
-        Role.SUPERVISOR)
+        Role.SUPERVISOR
+    )
 
 
 def test_login_and_wrong_password(started: Started, demo: DemoSetup) -> None:
@@ -77,8 +91,9 @@ def test_login_and_wrong_password(started: Started, demo: DemoSetup) -> None:
         auth.login(started.core, "nobody", "whatever it is")
 
 
-def test_lockout_after_repeated_failures_then_time_heals(started: Started, demo: DemoSetup,
-                                                         clock: ManualClock) -> None:
+def test_lockout_after_repeated_failures_then_time_heals(
+    started: Started, demo: DemoSetup, clock: ManualClock
+) -> None:
     for _attempt in range(4):
         with pytest.raises(AuthenticationError):
             auth.login(started.core, "clerk", "wrong password")
@@ -89,14 +104,17 @@ def test_lockout_after_repeated_failures_then_time_heals(started: Started, demo:
         auth.login(started.core, "clerk", _password(demo, "clerk"))
     clock.advance(timedelta(minutes=16))
     assert auth.login(started.core, "clerk", _password(demo, "clerk")).value.user.username == (
-        "clerk")
+        "clerk"
+    )
 
 
 def test_policy_from_office_settings(started: Started, demo: DemoSetup) -> None:
     admin = _actor(started, demo, "admin")
-    set_security_policy(started.core, admin, SecurityPolicy(max_failed_logins=2,
-                                                            lockout_minutes=30,
-                                                            idle_lock_minutes=3))
+    set_security_policy(
+        started.core,
+        admin,
+        SecurityPolicy(max_failed_logins=2, lockout_minutes=30, idle_lock_minutes=3),
+    )
     with pytest.raises(AuthenticationError):
         auth.login(started.core, "clerk", "wrong password")
     with pytest.raises(AccountLockedError, match="30"):
@@ -120,12 +138,25 @@ def test_disabled_user_cannot_log_in(started: Started, demo: DemoSetup) -> None:
 
 def test_password_policy_and_username_rules(started: Started, demo: DemoSetup) -> None:
     with pytest.raises(ValidationError, match="at least 8"):
-        users.create_user(started.core, Actor.system(), office_id=demo.identity.office.id,
-                          username="shorty", full_name="Short", role=Role.CLERK, password="abc")
+        users.create_user(
+            started.core,
+            Actor.system(),
+            office_id=demo.identity.office.id,
+            username="shorty",
+            full_name="Short",
+            role=Role.CLERK,
+            password="abc",
+        )
     with pytest.raises(ValidationError, match="user name"):
-        users.create_user(started.core, Actor.system(), office_id=demo.identity.office.id,
-                          username="Əli bəy", full_name="Ali", role=Role.CLERK,
-                          password="long password")
+        users.create_user(
+            started.core,
+            Actor.system(),
+            office_id=demo.identity.office.id,
+            username="Əli bəy",
+            full_name="Ali",
+            role=Role.CLERK,
+            password="long password",
+        )
 
 
 def test_change_own_password(started: Started, demo: DemoSetup) -> None:

@@ -1,0 +1,1 @@
+"""Printed documents (receipts, tickets, permit cards, summaries) as PDF bytes. No Qt here."""
