@@ -84,6 +84,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setAccessibleName("navigation")
         self.navigation.setMaximumWidth(220)
+        # Large targets: the list is used all day, by keyboard and by mouse.
+        self.navigation.setStyleSheet(
+            "QListWidget { font-size: 12pt; } QListWidget::item { padding: 8px 6px; }"
+        )
         self.pages = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         shell_layout = QHBoxLayout(self.shell)
