@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Signal
 from app.domain.changes import Changes, Outcome
 from app.errors import DeskError
 from app.i18n import _
-from app.tasks import TaskState
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +146,6 @@ class Ops(QObject):
     def io(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Op:
         """Printing, network, scanning: a small pool apart from the database worker."""
         return Op(self, self._io, function, args, kwargs, mutation=False)
-
-    def long_task(
-        self, function: Callable[..., Any], state: TaskState, *args: Any, database: bool = True
-    ) -> Op:
-        pool = self._database if database else self._io
-        return Op(self, pool, function, (state, *args), {}, mutation=True)
 
     @property
     def busy(self) -> bool:
