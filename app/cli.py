@@ -377,6 +377,71 @@ def cmd_mrz(args: argparse.Namespace, config: Config) -> int:
     return 0 if result.valid else 3
 
 
+# --- persons ---------------------------------------------------------------------------------
+
+
+def cmd_persons(args: argparse.Namespace, config: Config) -> int:
+    started = _started(config)
+    core, actor = started.core, _actor()
+    if args.persons_command == "import":
+        from app.services.person_import import import_person_file
+
+        path = Path(args.file)
+        try:
+            with path.open(encoding="utf-8") as stream:
+                report = import_person_file(core, actor, stream, source=path.name).value
+        except (OSError, UnicodeDecodeError) as error:
+            problem = error.strerror if isinstance(error, OSError) else str(error)
+            raise DeskError(
+                _("The file {path} cannot be read: {problem}.").format(
+                    path=path, problem=problem or error
+                )
+            ) from error
+        rate = report.persons / report.seconds if report.seconds else 0.0
+        print(
+            _(
+                "{persons} persons and {documents} documents imported in {batches} batches "
+                "({seconds:.1f} s, {rate:,.0f} persons a second)."
+            ).format(
+                persons=report.persons,
+                documents=report.documents,
+                batches=report.batches,
+                seconds=report.seconds,
+                rate=rate,
+            )
+        )
+        return 0
+    from app.services.person_search import search_persons
+
+    found = search_persons(core, actor, args.query, limit=args.limit)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": str(person.id),
+                    "surname": person.surname,
+                    "given_names": person.given_names,
+                    "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+                    "nationality": person.nationality,
+                    "document_number": person.document_number,
+                    "match": person.match.value,
+                    "score": person.score,
+                }
+                for person in found
+            ]
+        )
+    else:
+        for person in found:
+            born = person.birth_date.isoformat() if person.birth_date else "-"
+            print(
+                f"{person.surname} {person.given_names}  {born}  {person.nationality}  "
+                f"{person.document_number or '-'}  {person.id}"
+            )
+        if not found:
+            print(_("No person found."))
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------------------
 
 
@@ -486,6 +551,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mrz_parse.add_argument("--quiet", action="store_true", help=_("print only the JSON"))
     mrz.set_defaults(handler=cmd_mrz, needs_data=False)
+
+    persons = commands.add_parser("persons", parents=[common], help=_("the person registry"))
+    person_commands = persons.add_subparsers(
+        dest="persons_command", required=True, metavar="ACTION"
+    )
+    person_import = person_commands.add_parser(
+        "import", parents=[common], help=_("check and load a JSON Lines file of persons")
+    )
+    person_import.add_argument("file")
+    person_search = person_commands.add_parser(
+        "search", parents=[common], help=_("find persons by name, birth date or document")
+    )
+    person_search.add_argument("query")
+    person_search.add_argument("--limit", type=int, default=20)
+    person_search.add_argument("--json", action="store_true")
+    persons.set_defaults(handler=cmd_persons)
 
     status = commands.add_parser("status", parents=[common], help=_("the desk's state"))
     status.set_defaults(handler=cmd_status)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -191,3 +192,61 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class PersonRow(Base):
+    """A person known to the desk. A merged person stays as a tombstone naming the one kept."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    surname: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200))
+    other_spellings: Mapped[list[Any]] = mapped_column(default=list)
+    birth_date: Mapped[date | None] = mapped_column(Date, index=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    nationality: Mapped[str] = mapped_column(String(3))
+    fin: Mapped[str | None] = mapped_column(String(7))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    merged_into: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PersonDocumentRow(Base):
+    __tablename__ = "person_documents"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(40))
+    issuing_state: Mapped[str] = mapped_column(String(3))
+    expiry_date: Mapped[date | None] = mapped_column(Date)
+    issued_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class PersonSearchKeyRow(Base):
+    """The keys a person is found by: phonetic name keys, document numbers and the FIN.
+
+    The primary key starts with (kind, key), so a search is a range scan of one B-tree
+    (``key >= q AND key < successor(q)``), the same on SQLite and PostgreSQL whatever the
+    collation, as keys hold only ASCII letters and digits. On SQLite the table has no rowid:
+    the rows live in that B-tree, and the index by person holds the whole key as well.
+    """
+
+    __tablename__ = "person_search_keys"
+    __table_args__ = (
+        Index("ix_person_search_keys_person_id", "person_id"),
+        Index("ix_person_search_keys_kind_birth_year_key", "kind", "birth_year", "key"),
+        {"sqlite_with_rowid": False},
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    # The person's year of birth, copied here so that "mammadov 1985" is one range scan of
+    # (kind, birth_year, key) instead of a walk through every Mammadov.
+    birth_year: Mapped[int | None] = mapped_column(Integer)

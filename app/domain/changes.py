@@ -19,6 +19,7 @@ class Topic(StrEnum):
     AUDIT = "audit"
     OUTBOX = "outbox"
     SESSION = "session"  # who is logged in, the lock state
+    PERSONS = "persons"  # the person registry and identity documents
 
 
 @dataclass(frozen=True, slots=True)

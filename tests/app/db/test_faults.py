@@ -137,3 +137,37 @@ def test_full_disk_at_backup(tmp_path: Path, clock: ManualClock) -> None:
         assert not list(config.backups_dir.glob("*.partial"))
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_upgrade_is_preceded_by_a_backup(config: Config, clock: ManualClock) -> None:
+    """A database of an older schema is backed up as it was, then upgraded."""
+    import sqlite3
+
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from app.db import migrations
+    from app.db.engine import Database
+    from app.db.schema import HEAD_REVISION, KNOWN_REVISIONS
+
+    oldest = KNOWN_REVISIONS[0]
+    assert oldest != HEAD_REVISION
+    database = Database(config.effective_database_url)
+    alembic_config = AlembicConfig()
+    alembic_config.set_main_option("script_location", migrations.__path__[0])
+    with database.engine.begin() as connection:
+        alembic_config.attributes["connection"] = connection
+        command.upgrade(alembic_config, oldest)
+    database.dispose()
+
+    report = open_database(config, now=clock.now())
+    report.database.dispose()
+    assert report.upgraded_from == oldest and report.backup_taken
+    backups = list_backups(config)
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0].path) as kept:
+        assert kept.execute("SELECT version_num FROM alembic_version").fetchone()[0] == oldest
+    with sqlite3.connect(config.database_path) as live:
+        assert live.execute("SELECT version_num FROM alembic_version").fetchone()[0] == (
+            HEAD_REVISION
+        )
