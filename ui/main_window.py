@@ -26,7 +26,7 @@ from app.db.backup import restore_sqlite
 from app.domain.changes import Changes, Topic
 from app.domain.users import Actor, User
 from app.errors import DatabaseCorruptError, DeskError
-from app.i18n import _, current_language, set_language
+from app.i18n import N_, _, current_language, set_language
 from ui.context import DeskContext
 from ui.dialogs.message import inform
 from ui.idle import IdleWatcher
@@ -43,10 +43,12 @@ log = logging.getLogger(__name__)
 
 
 # The screens of the desk, in the order of the navigation (Alt+1, Alt+2, ...), each as
-# "module:class" so that it loads after login, not at start. Each later module adds its own.
-SCREENS: list[tuple[str, str]] = [
-    ("home", "ui.screens.home:HomeScreen"),
-    ("settings", "ui.screens.settings:SettingsScreen"),
+# "module:class" and its title. A screen is built the first time it is opened, so start-up and
+# an idle desk carry only what was used. Each later module adds its own line.
+SCREENS: list[tuple[str, str, str]] = [
+    ("home", "ui.screens.home:HomeScreen", N_("Home")),
+    ("persons", "ui.screens.persons:PersonsScreen", N_("Persons")),
+    ("settings", "ui.screens.settings:SettingsScreen", N_("Settings")),
 ]
 
 
@@ -111,7 +113,7 @@ class MainWindow(QMainWindow):
         self.login.sig_restore_requested.connect(self.restore_backup)
         self.lock.sig_unlocked.connect(self._on_unlocked)
         self.lock.sig_switch_user.connect(self.log_out)
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._open_page)
         context.ops.sig_failed.connect(self._on_operation_failed)
         context.bus.sig_changed.connect(self._on_changed)
         self._add_shortcuts()
@@ -191,26 +193,40 @@ class MainWindow(QMainWindow):
 
     def _build_screens(self) -> None:
         self.navigation.clear()
-        for screen in self.screens.values():
-            self.pages.removeWidget(screen)
-            screen.deleteLater()
+        while (page := self.pages.widget(0)) is not None:
+            self.pages.removeWidget(page)
+            page.deleteLater()
         self.screens.clear()
-        for key, spec in SCREENS:
+        for _key, _spec, _title in SCREENS:
+            self.pages.addWidget(QWidget())  # the screen itself comes on first opening
+            self.navigation.addItem(QListWidgetItem())
+        self._retranslate_navigation()
+
+    def _open_page(self, row: int) -> None:
+        if not 0 <= row < len(SCREENS):
+            return
+        key, spec, _title = SCREENS[row]
+        if key not in self.screens:
             screen = _screen_factory(spec)(self.context)
             chosen = getattr(screen, "sig_language_chosen", None)
             if chosen is not None:
                 chosen.connect(self.switch_language)
+            placeholder = self.pages.widget(row)
+            self.pages.insertWidget(row, screen)
+            if placeholder is not None:
+                self.pages.removeWidget(placeholder)
+                placeholder.deleteLater()
             self.screens[key] = screen
-            self.pages.addWidget(screen)
-            self.navigation.addItem(QListWidgetItem())
-        self._retranslate_navigation()
+            refresh = getattr(screen, "refresh", None)
+            if refresh is not None:
+                refresh()
+        self.pages.setCurrentIndex(row)
 
     def _retranslate_navigation(self) -> None:
-        for row, (key, _spec) in enumerate(SCREENS):
+        for row, (_key, _spec, title) in enumerate(SCREENS):
             item = self.navigation.item(row)
-            screen = self.screens.get(key)
-            if item is not None and screen is not None:
-                item.setText(f"{row + 1}  {screen.title()}")  # type: ignore[attr-defined]
+            if item is not None:
+                item.setText(f"{row + 1}  {_(title)}")
 
     def lock_desk(self) -> None:
         if self.context.user is None or self.stack.currentWidget() is not self.shell:

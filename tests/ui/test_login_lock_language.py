@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from app.i18n import current_language
 from tests.ui.conftest import Desk
 from tests.ui.keys import press_enter, type_text
+from ui.main_window import SCREENS
 
 
 def _log_in(qtbot: QtBot, desk: Desk, username: str, password: str | None = None) -> None:
@@ -98,7 +99,7 @@ def test_language_switch_at_run_time(qtbot: QtBot, desk: Desk) -> None:
     _log_in(qtbot, desk, "clerk")
     assert "Qəbul" in window.status.user.text() or "qəbul" in window.status.user.text()
 
-    settings_row = [key for key, _spec in __import__("ui.main_window").main_window.SCREENS]
+    settings_row = [key for key, _spec, _title in SCREENS]
     window.navigation.setCurrentRow(settings_row.index("settings"))
     settings = window.screens["settings"]
     settings.language.setCurrentIndex(settings.language.findData("en"))

@@ -26,10 +26,6 @@ class HomeScreen(QWidget):
         box.addStretch(1)
         self.retranslate()
 
-    @staticmethod
-    def title() -> str:
-        return _("Home")
-
     def retranslate(self) -> None:
         language = current_language()
         user, identity = self._context.user, self._context.identity

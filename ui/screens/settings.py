@@ -61,10 +61,6 @@ class SettingsScreen(QWidget):
         self.backup_button.clicked.connect(self._on_backup)
         self.retranslate()
 
-    @staticmethod
-    def title() -> str:
-        return _("Settings")
-
     def retranslate(self) -> None:
         self.header.setText(_("Settings"))
         self._language_label.setText(_("&Language"))

@@ -1,0 +1,108 @@
+"""The Persons screen as a clerk uses it: a passport reader types the MRZ, the form fills,
+the person is saved; search finds them by other spellings; a probable duplicate is shown
+before anything is created."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.mrz import generate_td3
+from tests.ui.conftest import Desk
+from tests.ui.keys import press_enter, type_text
+from tests.ui.test_login_lock_language import _log_in
+from ui.main_window import SCREENS
+from ui.screens.persons import PersonsScreen
+
+
+def _open_persons(qtbot: QtBot, desk: Desk) -> PersonsScreen:
+    _log_in(qtbot, desk, "clerk")
+    window = desk.window
+    row = [key for key, _spec, _title in SCREENS].index("persons")
+    qtbot.keyClick(window.navigation, Qt.Key(Qt.Key.Key_1 + row), Qt.KeyboardModifier.AltModifier)
+    screen = window.screens["persons"]
+    assert isinstance(screen, PersonsScreen)
+    assert window.pages.currentWidget() is screen
+    return screen
+
+
+def _mrz() -> tuple[str, str]:
+    from datetime import date
+
+    return generate_td3(
+        issuing_state="AZE",
+        surname="ƏLİYEV",
+        given_names="RAMİL",
+        document_number="C01234567",
+        nationality="AZE",
+        birth_date=date(1985, 3, 12),
+        sex="M",
+        expiry_date=date(2031, 5, 1),
+    )
+
+
+def test_reader_typed_mrz_fills_the_form_and_saves(qtbot: QtBot, desk: Desk) -> None:
+    screen = _open_persons(qtbot, desk)
+    line1, line2 = _mrz()
+    type_text(qtbot, screen.search, line1)
+    press_enter(qtbot, screen.search)
+    type_text(qtbot, screen.search, line2)
+    with qtbot.waitSignal(screen.sig_searched, timeout=10_000):
+        press_enter(qtbot, screen.search)
+    form = screen.form
+    qtbot.waitUntil(lambda: screen.right.currentWidget() is form, timeout=5000)
+    assert form.surname.text() == "ALIYEV" and form.given_names.text() == "RAMIL"
+    assert form.document_number.text() == "C01234567"
+    assert form.nationality.text() == "AZE"
+    assert form.birth_date.date().toString("yyyy-MM-dd") == "1985-03-12"
+    assert form.other_spellings.text()  # the Cyrillic form is suggested
+
+    with qtbot.waitSignal(screen.sig_saved, timeout=10_000):
+        qtbot.keyClick(form.save_button, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    for spelling in ("Алиев", "Əliyev", "aliev 1985", "C01234567"):
+        screen.search.clear()
+        type_text(qtbot, screen.search, spelling)
+        with qtbot.waitSignal(screen.sig_searched, timeout=10_000):
+            press_enter(qtbot, screen.search)
+        assert [row.surname for row in screen.model.rows] == ["ALIYEV"], spelling
+
+    with qtbot.waitSignal(screen.sig_person_shown, timeout=10_000):
+        screen.table.selectRow(0)
+        screen.table.activated.emit(screen.model.index(0, 0))
+    assert "C01234567" in screen.card.text()
+
+
+def test_probable_duplicate_is_shown_before_creating(qtbot: QtBot, desk: Desk) -> None:
+    screen = _open_persons(qtbot, desk)
+    for attempt in range(2):
+        qtbot.keyClick(screen.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        form = screen.form
+        form.surname.clear()  # the form starts from the name in the search box
+        form.given_names.clear()
+        type_text(qtbot, form.surname, "Məmmədov")
+        type_text(qtbot, form.given_names, "Elşən")
+        form.birth_date.setDate(form.birth_date.date().fromString("1990-01-15", "yyyy-MM-dd"))
+        type_text(qtbot, form.nationality, "AZE")
+        if attempt == 0:
+            with qtbot.waitSignal(screen.sig_saved, timeout=10_000):
+                form.save_button.click()
+        else:
+            form.save_button.click()
+            qtbot.waitUntil(screen.force_button.isVisible, timeout=10_000)
+    assert "may be registered already" in screen.message.text()
+    assert [row.surname for row in screen.model.rows] == ["Məmmədov"]
+    with qtbot.waitSignal(screen.sig_saved, timeout=10_000):
+        screen.force_button.click()
+
+
+def test_bad_input_names_the_field(qtbot: QtBot, desk: Desk) -> None:
+    screen = _open_persons(qtbot, desk)
+    qtbot.keyClick(screen.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = screen.form
+    type_text(qtbot, form.surname, "Quliyeva")
+    type_text(qtbot, form.nationality, "A1")
+    form.save_button.click()
+    qtbot.waitUntil(form.error.isVisible, timeout=10_000)
+    assert "three-letter code" in form.error.text()
+    assert form.nationality.hasFocus()

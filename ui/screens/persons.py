@@ -1,0 +1,338 @@
+"""Persons: find anyone by any spelling, document or FIN as you type; see a person's card;
+register a new person by hand or from a passport reader's MRZ, with probable duplicates
+shown before anything is created."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from enum import Enum
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.changes import Changes, Topic
+from app.domain.persons import IdentityDocument, NewDocument, Person, PersonData, PersonSummary
+from app.i18n import _
+from app.mrz import MrzFormatError, MrzResult, check_label
+from app.services import person_search, persons
+from ui.context import DeskContext
+from ui.models.table import ColumnSpec, DataclassTableModel
+from ui.ops import describe_error
+from ui.widgets.forms import heading
+from ui.widgets.mrz_input import MrzCollector, looks_like_mrz_line
+from ui.widgets.person_form import PersonForm
+
+if TYPE_CHECKING:
+    from app.services.core import Core
+
+SEARCH_DELAY_MS = 120  # long enough to skip the keystrokes of a fast typist, short to feel live
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%d.%m.%Y") if value is not None else ""
+
+
+def _column(
+    header: Callable[[], str], value: Callable[[PersonSummary], Any]
+) -> ColumnSpec[PersonSummary]:
+    return ColumnSpec(header, value)
+
+
+class PersonColumn(Enum):
+    SURNAME = _column(lambda: _("Surname"), lambda r: r.surname)
+    GIVEN_NAMES = _column(lambda: _("Given names"), lambda r: r.given_names)
+    BIRTH_DATE = _column(lambda: _("Date of birth"), lambda r: _date(r.birth_date))
+    NATIONALITY = _column(lambda: _("Nationality"), lambda r: r.nationality)
+    DOCUMENT = _column(lambda: _("Document"), lambda r: r.document_number)
+
+
+def _load_card(
+    core: Core, context: DeskContext, person_id: uuid.UUID
+) -> tuple[Person, list[IdentityDocument]]:
+    actor = context.actor
+    return (
+        persons.get_person(core, actor, person_id),
+        persons.list_documents(core, actor, person_id),
+    )
+
+
+class PersonsScreen(QWidget):
+    sig_searched = Signal(str)  # the query whose results are now on screen
+    sig_person_shown = Signal(object)  # Person
+    sig_saved = Signal(object)  # Person
+
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._latest_query = ""
+        self._pending_create: tuple[PersonData, tuple[NewDocument, ...]] | None = None
+        self._mrz = MrzCollector()
+        self.header = heading()
+        self.search = QLineEdit()
+        self.search.setAccessibleName("search")
+        self.search.setClearButtonEnabled(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.model: DataclassTableModel[PersonSummary] = DataclassTableModel(PersonColumn)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setAccessibleName("search results")
+        self.new_button = QPushButton()
+        self.force_button = QPushButton()
+        self.force_button.hide()
+        self.card = QLabel()
+        self.card.setWordWrap(True)
+        self.card.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.card.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form = PersonForm()
+        self.right = QStackedWidget()
+        self.right.addWidget(self.card)
+        self.right.addWidget(self.form)
+
+        left = QVBoxLayout()
+        left.addWidget(self.header)
+        left.addWidget(self.search)
+        left.addWidget(self.message)
+        left.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.new_button)
+        row.addWidget(self.force_button)
+        row.addStretch(1)
+        left.addLayout(row)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.right, 2)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._run_search)
+        self.search.textEdited.connect(self._on_text_edited)
+        self.search.returnPressed.connect(self._on_search_enter)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.activated.connect(lambda _index: self._show_selected())
+        self.new_button.clicked.connect(self.start_new_person)
+        self.force_button.clicked.connect(self._on_force_create)
+        self.form.sig_submitted.connect(self._on_form_submitted)
+        self.form.sig_cancelled.connect(self._on_form_cancelled)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_person)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.form.save_button.click)
+        context.bus.sig_changed.connect(self._on_changed)
+        self.setFocusProxy(self.search)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.header.setText(_("Persons"))
+        self.search.setPlaceholderText(
+            _("Name in any spelling, document number, FIN, date of birth — or scan the MRZ")
+        )
+        self.new_button.setText(_("&New person (Ctrl+N)"))
+        self.force_button.setText(_("Create &anyway: none of these is the person"))
+        self.model.retranslate()
+        self.form.retranslate()
+
+    def refresh(self) -> None:
+        if self._latest_query:
+            self._run_search()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def _on_text_edited(self, text: str) -> None:
+        pasted = MrzCollector.whole_zone(text)
+        if pasted is not None:
+            self.search.clear()
+            self._on_mrz(pasted)
+            return
+        self._timer.start()
+
+    def _run_search(self) -> None:
+        query = self.search.text().strip()
+        self._latest_query = query
+        core = self._context.core
+        if core is None or self._context.user is None:
+            return
+        if not query:
+            self.model.set_rows([])
+            self.sig_searched.emit("")
+            return
+        self._context.ops.query(
+            person_search.search_persons, core, self._context.actor, query
+        ).success(partial(self._on_results, query)).run()
+
+    def _on_results(self, query: str, rows: list[PersonSummary]) -> None:
+        if query != self._latest_query:
+            return  # an older answer overtaken by what was typed since
+        self.force_button.hide()
+        self.model.set_rows(rows)
+        self.message.setText(
+            _("No one found. Check the spelling, or register a new person.") if not rows else ""
+        )
+        if rows:
+            self.table.selectRow(0)
+        self.sig_searched.emit(query)
+
+    def _on_search_enter(self) -> None:
+        text = self.search.text()
+        if looks_like_mrz_line(text) or self._mrz.collecting:
+            self.search.clear()
+            result = self._mrz.feed_line(text)
+            if isinstance(result, MrzFormatError):
+                self.message.setText(result.message)
+            elif result is not None:
+                self._on_mrz(result)
+            return
+        self._timer.stop()
+        self._run_search()
+        self.table.setFocus()
+
+    def _on_mrz(self, mrz: MrzResult) -> None:
+        """A passport was read: find its holder by the document, or prepare a new record."""
+        if mrz.failed_checks:
+            failing = ", ".join(check_label(name) for name in mrz.failed_checks)
+            self.message.setText(
+                _(
+                    "The MRZ was read, but these checks fail: {checks}. Compare "
+                    "it with the document."
+                ).format(checks=failing)
+            )
+        self.form.fill_from_mrz(mrz)
+        self.search.setText(mrz.document_number)
+        core = self._context.core
+        if core is None:
+            return
+        self._latest_query = mrz.document_number
+        self._context.ops.query(
+            person_search.search_persons, core, self._context.actor, mrz.document_number
+        ).success(lambda rows: self._on_mrz_holder(mrz, rows)).run()
+
+    def _on_mrz_holder(self, mrz: MrzResult, rows: list[PersonSummary]) -> None:
+        self._on_results(mrz.document_number, rows)
+        if not rows:
+            self.right.setCurrentWidget(self.form)
+            self.form.other_spellings.setFocus()
+
+    # --- the card ----------------------------------------------------------------------------
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_selected()
+
+    def selected(self) -> PersonSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _show_selected(self) -> None:
+        summary = self.selected()
+        core = self._context.core
+        if summary is None or core is None:
+            return
+        self._context.ops.query(_load_card, core, self._context, summary.id).success(
+            self._on_card
+        ).run()
+
+    def _on_card(self, loaded: tuple[Person, list[IdentityDocument]]) -> None:
+        person, documents = loaded
+        lines = [
+            f"<h3>{person.full_name}</h3>",
+            _("Date of birth: {date}").format(date=_date(person.birth_date)),
+            _("Sex: {sex}").format(sex=person.sex.value),
+            _("Nationality: {code}").format(code=person.nationality),
+        ]
+        if person.fin:
+            lines.append(_("FIN: {fin}").format(fin=person.fin))
+        if person.other_spellings:
+            lines.append(_("Also written: {names}").format(names=", ".join(person.other_spellings)))
+        for document in documents:
+            lines.append(
+                _("{kind} {number} ({state}), valid until {date}").format(
+                    kind=document.kind.label,
+                    number=document.number,
+                    state=document.issuing_state,
+                    date=_date(document.expiry_date) or "—",
+                )
+            )
+        self.card.setText("<br>".join(lines))
+        self.right.setCurrentWidget(self.card)
+        self.sig_person_shown.emit(person)
+
+    # --- a new person ------------------------------------------------------------------------
+
+    def start_new_person(self) -> None:
+        self.form.clear()
+        query = self.search.text().strip()
+        if query and not any(ch.isdigit() for ch in query):
+            surname, _sep, given = query.partition(" ")
+            self.form.surname.setText(surname)
+            self.form.given_names.setText(given)
+        self.right.setCurrentWidget(self.form)
+        self.form.surname.setFocus()
+
+    def _on_form_submitted(self, data: PersonData, documents: tuple[NewDocument, ...]) -> None:
+        self._create(data, documents, force=False)
+
+    def _create(self, data: PersonData, documents: tuple[NewDocument, ...], *, force: bool) -> None:
+        core = self._context.core
+        if core is None:
+            return
+        self._pending_create = (data, documents)
+        self._context.ops.mutate(
+            persons.create_person, core, self._context.actor, data, documents=documents, force=force
+        ).success(self._on_created).failure(self._on_create_failed).run()
+
+    def _on_created(self, person: Person) -> None:
+        self._pending_create = None
+        self.force_button.hide()
+        self.search.setText(person.full_name)
+        self.message.setText(_("{name} was registered.").format(name=person.full_name))
+        self._run_search()
+        self.sig_saved.emit(person)
+
+    def _on_create_failed(self, error: BaseException) -> None:
+        if isinstance(error, persons.DuplicateCandidatesError):
+            self.model.set_rows(list(error.candidates))
+            self.message.setText(error.message)
+            self.force_button.show()
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return
+        field = getattr(error, "field", "")
+        self.form.show_problem(describe_error(error), field)
+
+    def _on_force_create(self) -> None:
+        if self._pending_create is not None:
+            data, documents = self._pending_create
+            self._create(data, documents, force=True)
+
+    def _on_form_cancelled(self) -> None:
+        self._pending_create = None
+        self.force_button.hide()
+        self.right.setCurrentWidget(self.card)
+        self.focus_search()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(Topic.PERSONS) and self._latest_query:
+            self._run_search()
