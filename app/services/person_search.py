@@ -13,11 +13,25 @@ query ("mammadov 1985", "Алиев 12.03.1985") filters inside the scan, not af
 
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    Text,
+    and_,
+    cast,
+    exists,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import PersonRow, PersonSearchKeyRow
@@ -32,7 +46,6 @@ from app.services.persons import (
     KEY_NAME,
     best_document_numbers,
     name_keys,
-    summarize,
 )
 
 ROWS_PER_SCAN = 200
@@ -122,6 +135,45 @@ def _code_candidates(session: Session, codes: Sequence[str]) -> dict[uuid.UUID, 
     return found
 
 
+def _name_scan(key: str, others: Sequence[list[str]], parsed: ParsedQuery) -> Select[Any]:
+    """The persons with a name key that starts with `key` and keys for each of `others`."""
+    scan = aliased(PersonSearchKeyRow)
+    statement = select(scan.person_id).where(scan.kind == KEY_NAME)
+    if parsed.birth_year is not None:  # a range scan of the (kind, birth_year, key) index
+        statement = statement.where(scan.birth_year == parsed.birth_year)
+    statement = statement.where(_in_prefix(scan.key, key))
+    for other in others:
+        also = aliased(PersonSearchKeyRow)
+        statement = statement.where(
+            exists().where(
+                also.person_id == scan.person_id,
+                also.kind == KEY_NAME,
+                or_(*(_in_prefix(also.key, other_key) for other_key in other)),
+            )
+        )
+    if parsed.birth_date is not None:
+        statement = statement.join(PersonRow, PersonRow.id == scan.person_id).where(
+            PersonRow.birth_date == parsed.birth_date
+        )
+    return statement.order_by(scan.key).limit(ROWS_PER_SCAN)
+
+
+MOST_COMBINED_WORDS = 3
+
+
+def _combined_keys(words: Sequence[str]) -> list[str]:
+    """The keys of the words typed together, in the order typed and reversed: a full name has
+    a key of all its words together ("ahundovsahin"), far rarer than a key of one word."""
+    if not 1 < len(words) <= MOST_COMBINED_WORDS:
+        return []
+    keys: set[str] = set()
+    for ordered in (words, words[::-1]):
+        per_word = [search_keys(word) for word in ordered]
+        keys.update("".join(parts) for parts in itertools.product(*per_word))
+    keys.discard("")
+    return sorted(keys)
+
+
 def _name_candidate_ids(
     session: Session, words: Sequence[str], parsed: ParsedQuery
 ) -> list[uuid.UUID]:
@@ -130,31 +182,21 @@ def _name_candidate_ids(
     keys_by_word = [keys for keys in keys_by_word if keys]
     if not keys_by_word:
         return []
+    found: dict[uuid.UUID, None] = {}
+    # Several words: the key of the whole name first. When it alone fills a scan, scanning by
+    # one word (a walk through every Mammadov, each checked for the other words) adds nothing
+    # but candidates of a bound that is already reached.
+    for key in _combined_keys(words):
+        found.update(
+            dict.fromkeys(session.execute(_name_scan(key, keys_by_word, parsed)).scalars())
+        )
+    if len(found) >= ROWS_PER_SCAN:
+        return list(found)
     # The longest key is the rarest: it drives the scan, the other words are checked per row.
     keys_by_word.sort(key=lambda keys: -max(len(key) for key in keys))
     driving, others = keys_by_word[0], keys_by_word[1:]
-    found: dict[uuid.UUID, None] = {}
     for key in driving:
-        scan = aliased(PersonSearchKeyRow)
-        statement = select(scan.person_id).where(scan.kind == KEY_NAME)
-        if parsed.birth_year is not None:  # a range scan of the (kind, birth_year, key) index
-            statement = statement.where(scan.birth_year == parsed.birth_year)
-        statement = statement.where(_in_prefix(scan.key, key))
-        for other in others:
-            also = aliased(PersonSearchKeyRow)
-            statement = statement.where(
-                exists().where(
-                    also.person_id == scan.person_id,
-                    also.kind == KEY_NAME,
-                    or_(*(_in_prefix(also.key, other_key) for other_key in other)),
-                )
-            )
-        if parsed.birth_date is not None:
-            statement = statement.join(PersonRow, PersonRow.id == scan.person_id).where(
-                PersonRow.birth_date == parsed.birth_date
-            )
-        statement = statement.order_by(scan.key).limit(ROWS_PER_SCAN)
-        found.update(dict.fromkeys(session.execute(statement).scalars()))
+        found.update(dict.fromkeys(session.execute(_name_scan(key, others, parsed)).scalars()))
     return list(found)
 
 
@@ -162,34 +204,67 @@ def _words(*names: str) -> set[str]:
     return {word for name in names for word in fold(name).replace("-", " ").split()}
 
 
-def _rank_names(rows: Iterable[PersonRow], words: Sequence[str]) -> dict[uuid.UUID, _Candidate]:
-    folded = set(fold(word) for word in words)
-    keys_by_word = [search_keys(word) or (fold(word),) for word in words]
-    # Candidates share their names heavily: each distinct set of keys is scored once.
-    scores: dict[frozenset[str], float] = {}
-    alike: dict[tuple[str, str], float] = {}
+# The columns a result line needs; other spellings are read as JSON text and parsed once for
+# each distinct value, as names repeat heavily among the candidates.
+_COLUMNS = (
+    PersonRow.id,
+    PersonRow.surname,
+    PersonRow.given_names,
+    cast(PersonRow.other_spellings, Text),
+    PersonRow.birth_date,
+    PersonRow.nationality,
+)
 
-    def similar(key: str, person_key: str) -> float:
-        found = alike.get((key, person_key))
+
+@dataclass(slots=True)
+class _Person:
+    id: uuid.UUID
+    surname: str
+    given_names: str
+    spellings: str  # the JSON text of the other spellings
+    birth_date: date | None
+    nationality: str
+
+
+class _NameRanker:
+    """Scores candidates by their names; each distinct set of names is scored once."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self._folded = set(fold(word) for word in words)
+        self._keys_by_word = [search_keys(word) or (fold(word),) for word in words]
+        self._scores: dict[frozenset[str], float] = {}
+        self._alike: dict[tuple[str, str], float] = {}
+        self._names: dict[tuple[str, str, str], _Candidate] = {}
+
+    def _similar(self, key: str, person_key: str) -> float:
+        found = self._alike.get((key, person_key))
         if found is None:
-            found = alike[(key, person_key)] = similarity(key, person_key)
+            found = self._alike[(key, person_key)] = similarity(key, person_key)
         return found
 
-    ranked: dict[uuid.UUID, _Candidate] = {}
-    for row in rows:
-        person_keys = frozenset(name_keys(row.surname, row.given_names, row.other_spellings))
-        score = scores.get(person_keys)
-        if score is None:
-            total = 0.0
-            for keys in keys_by_word:
-                total += max(
-                    (similar(key, person_key) for key in keys for person_key in person_keys),
-                    default=0.0,
-                )
-            score = scores[person_keys] = total / len(keys_by_word)
-        exact = folded <= _words(row.surname, row.given_names, *row.other_spellings)
-        ranked[row.id] = _Candidate(MatchKind.EXACT_NAME if exact else MatchKind.NAME, score)
-    return ranked
+    def rank(self, person: _Person) -> _Candidate:
+        names = (person.surname, person.given_names, person.spellings)
+        found = self._names.get(names)
+        if found is None:
+            spellings: list[str] = json.loads(person.spellings) if person.spellings else []
+            person_keys = frozenset(name_keys(person.surname, person.given_names, spellings))
+            score = self._scores.get(person_keys)
+            if score is None:
+                total = 0.0
+                for keys in self._keys_by_word:
+                    total += max(
+                        (
+                            self._similar(key, person_key)
+                            for key in keys
+                            for person_key in person_keys
+                        ),
+                        default=0.0,
+                    )
+                score = self._scores[person_keys] = total / len(self._keys_by_word)
+            exact = self._folded <= _words(person.surname, person.given_names, *spellings)
+            found = _Candidate(MatchKind.EXACT_NAME if exact else MatchKind.NAME, score)
+            self._names[names] = found
+        return found
 
 
 def search_in(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[PersonSummary]:
@@ -215,36 +290,59 @@ def search_in(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
     wanted = list(dict.fromkeys([*found, *name_ids]))
     if not wanted:
         return []
-    rows = {
-        row.id: row
-        for start in range(0, len(wanted), 500)
+    rows: dict[uuid.UUID, _Person] = {}
+    for start in range(0, len(wanted), 500):
         for row in session.execute(
-            select(PersonRow).where(
+            select(*_COLUMNS).where(
                 PersonRow.id.in_(wanted[start : start + 500]), PersonRow.merged_into.is_(None)
             )
-        ).scalars()
-    }
+        ):
+            rows[row[0]] = _Person(*row)
     if parsed.names:
-        ranked = _rank_names((rows[i] for i in name_ids if i in rows), parsed.names)
-        for person_id, candidate in ranked.items():
+        ranker = _NameRanker(parsed.names)
+        for person_id in name_ids:
+            person = rows.get(person_id)
+            if person is None:
+                continue
+            candidate = ranker.rank(person)
             current = found.get(person_id)
             if current is None or _RANK[candidate.match] < _RANK[current.match]:
                 found[person_id] = candidate
     else:
         for person_id in name_ids:
             found.setdefault(person_id, _Candidate(MatchKind.BIRTH_DATE, 1.0))
+    folded: dict[str, str] = {}
+
+    def folded_name(name: str) -> str:
+        value = folded.get(name)
+        if value is None:
+            value = folded[name] = fold(name)
+        return value
+
     order = sorted(
         (person_id for person_id in found if person_id in rows),
         key=lambda person_id: (
             _RANK[found[person_id].match],
             -found[person_id].score,
-            fold(rows[person_id].surname),
-            fold(rows[person_id].given_names),
+            folded_name(rows[person_id].surname),
+            folded_name(rows[person_id].given_names),
             person_id,
         ),
     )[:limit]
     numbers = best_document_numbers(session, order)
-    return [summarize(rows[i], numbers.get(i), found[i].match, found[i].score) for i in order]
+    return [
+        PersonSummary(
+            id=person_id,
+            surname=rows[person_id].surname,
+            given_names=rows[person_id].given_names,
+            birth_date=rows[person_id].birth_date,
+            nationality=rows[person_id].nationality,
+            document_number=numbers.get(person_id),
+            match=found[person_id].match,
+            score=round(found[person_id].score, 4),
+        )
+        for person_id in order
+    ]
 
 
 def search_persons(
