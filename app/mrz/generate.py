@@ -77,6 +77,12 @@ def generate_td1(
     return line1, line2, line3
 
 
+def _two_lines(fmt: MrzFormat, fields: MrzFields) -> tuple[str, str]:
+    # The wrappers below take exactly MrzFields' keywords, so each passes its arguments on whole.
+    line1, line2 = generate(fmt, fields)
+    return line1, line2
+
+
 def generate_td2(
     *,
     document_type: str = "I",
@@ -91,20 +97,7 @@ def generate_td2(
     optional_data: str = "",
 ) -> tuple[str, str]:
     """The two lines of a TD2 card."""
-    fields = MrzFields(
-        document_type=document_type,
-        issuing_state=issuing_state,
-        surname=surname,
-        given_names=given_names,
-        document_number=document_number,
-        nationality=nationality,
-        birth_date=birth_date,
-        sex=sex,
-        expiry_date=expiry_date,
-        optional_data=optional_data,
-    )
-    line1, line2 = generate(MrzFormat.TD2, fields)
-    return line1, line2
+    return _two_lines(MrzFormat.TD2, MrzFields(**locals()))
 
 
 def generate_td3(
@@ -121,20 +114,7 @@ def generate_td3(
     optional_data: str = "",
 ) -> tuple[str, str]:
     """The two lines of a passport; ``optional_data`` is the personal number."""
-    fields = MrzFields(
-        document_type=document_type,
-        issuing_state=issuing_state,
-        surname=surname,
-        given_names=given_names,
-        document_number=document_number,
-        nationality=nationality,
-        birth_date=birth_date,
-        sex=sex,
-        expiry_date=expiry_date,
-        optional_data=optional_data,
-    )
-    line1, line2 = generate(MrzFormat.TD3, fields)
-    return line1, line2
+    return _two_lines(MrzFormat.TD3, MrzFields(**locals()))
 
 
 def generate_mrva(
@@ -151,20 +131,7 @@ def generate_mrva(
     optional_data: str = "",
 ) -> tuple[str, str]:
     """The two lines of a full-page visa (MRV-A); its number has at most nine characters."""
-    fields = MrzFields(
-        document_type=document_type,
-        issuing_state=issuing_state,
-        surname=surname,
-        given_names=given_names,
-        document_number=document_number,
-        nationality=nationality,
-        birth_date=birth_date,
-        sex=sex,
-        expiry_date=expiry_date,
-        optional_data=optional_data,
-    )
-    line1, line2 = generate(MrzFormat.MRVA, fields)
-    return line1, line2
+    return _two_lines(MrzFormat.MRVA, MrzFields(**locals()))
 
 
 def generate_mrvb(
@@ -181,20 +148,7 @@ def generate_mrvb(
     optional_data: str = "",
 ) -> tuple[str, str]:
     """The two lines of a smaller visa (MRV-B); its number has at most nine characters."""
-    fields = MrzFields(
-        document_type=document_type,
-        issuing_state=issuing_state,
-        surname=surname,
-        given_names=given_names,
-        document_number=document_number,
-        nationality=nationality,
-        birth_date=birth_date,
-        sex=sex,
-        expiry_date=expiry_date,
-        optional_data=optional_data,
-    )
-    line1, line2 = generate(MrzFormat.MRVB, fields)
-    return line1, line2
+    return _two_lines(MrzFormat.MRVB, MrzFields(**locals()))
 
 
 _FIELD_LABELS: dict[str, str] = {
