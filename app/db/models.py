@@ -250,3 +250,78 @@ class PersonSearchKeyRow(Base):
     # The person's year of birth, copied here so that "mammadov 1985" is one range scan of
     # (kind, birth_year, key) instead of a walk through every Mammadov.
     birth_year: Mapped[int | None] = mapped_column(Integer)
+
+
+class DailyCounterRow(Base):
+    """A number that runs through one office day: application numbers, queue tickets.
+
+    One row per scope and day, incremented in place: concurrent desks on the office's shared
+    database take the row's lock in turn, so no number is handed out twice, and yesterday's
+    rows stay as history.
+    """
+
+    __tablename__ = "daily_counters"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ApplicationRow(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_state_updated_at", "state", "updated_at"),
+        Index("ix_applications_person_id", "person_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    service_code: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(8), default="desk")
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received: Mapped[list[Any]] = mapped_column(default=list)
+    full_time_student: Mapped[bool] = mapped_column(Boolean, default=False)
+    category: Mapped[str | None] = mapped_column(String(16))
+    # Money as its decimal text ("160.00"): exact on every database.
+    fee_amount: Mapped[str | None] = mapped_column(String(16))
+    working_days: Mapped[int | None] = mapped_column(Integer)
+    duration_months: Mapped[int | None] = mapped_column(Integer)
+    payment_method: Mapped[str | None] = mapped_column(String(16))
+    payment_reference: Mapped[str] = mapped_column(String(64), default="")
+    submitted_at: Mapped[datetime | None]
+    decision_due: Mapped[date | None] = mapped_column(Date)
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ApplicationHistoryRow(Base):
+    __tablename__ = "application_history"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[datetime]
+    actor_name: Mapped[str] = mapped_column(String(100))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FormDraftRow(Base):
+    """The intake form a user is typing, saved as they type so a crash loses nothing.
+
+    A scratchpad of this desk, one row per user: not a record of the service, so it is neither
+    audited nor synced. What the clerk saves or submits becomes an application, which is.
+    """
+
+    __tablename__ = "form_drafts"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    application_id: Mapped[uuid.UUID | None]
+    form: Mapped[dict[str, Any]] = mapped_column()
+    saved_at: Mapped[datetime]

@@ -20,6 +20,8 @@ class Topic(StrEnum):
     OUTBOX = "outbox"
     SESSION = "session"  # who is logged in, the lock state
     PERSONS = "persons"  # the person registry and identity documents
+    APPLICATIONS = "applications"  # applications, their states and payments
+    DRAFTS = "drafts"  # the intake form scratchpad of this desk
 
 
 @dataclass(frozen=True, slots=True)

@@ -290,6 +290,7 @@ def test_extension_ends_after_the_current_stay(services: dict[str, Service]) -> 
         "current_stay_until": "30.03.2026",
         "requested_until": "15.03.2026",
         "reason": "Treatment",
+        "working_days": "3",
         "address": "Bakı",
     }
     form = validate_form(service, values, today=TODAY)

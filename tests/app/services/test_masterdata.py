@@ -104,13 +104,13 @@ def test_bad_files_name_line_and_field(content: bytes, line: int, field: str, wo
 
 
 def test_import_loads_and_refuses_older(started: Started, demo: DemoSetup) -> None:
-    newer = BUNDLED.replace(b'"revision": 1}', b'"revision": 2}', 1)
+    newer = BUNDLED.replace(b'"revision": 2}', b'"revision": 3}', 1)
     newer = newer.replace(
         "Ağsu Regional Miqrasiya İdarəsi".encode(),
         "Ağsu Regional Miqrasiya İdarəsi (yeni bina)".encode(),
     )
     report = masterdata.import_masterdata(started.core, Actor.system(), newer).value
-    assert (report.revision, report.already_loaded) == (2, False)
+    assert (report.revision, report.already_loaded) == (3, False)
     with started.core.reading() as session:
         offices = {o.code: o for o in masterdata.list_offices(session)}
     assert offices["AGS"].name.az.endswith("(yeni bina)")
