@@ -11,9 +11,11 @@ DESK_APT := libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0
 	libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 \
 	fonts-dejavu-core fonts-dejavu-extra
-# What the tests and the bundle need besides: the PostgreSQL server the suite starts itself,
-# objdump for PyInstaller.
-TEST_APT := postgresql binutils
+# What the tests and the bundle need besides: the PostgreSQL server and the CUPS print server
+# (with a PDF queue) that the suite starts itself, poppler to render printed PDFs back to
+# pixels, objdump for PyInstaller.
+TEST_APT := postgresql binutils cups cups-bsd cups-client cups-ipp-utils \
+	printer-driver-cups-pdf ghostscript poppler-utils
 
 PO_FILES := $(wildcard resources/translations/*/LC_MESSAGES/reception.po)
 MO_FILES := $(PO_FILES:.po=.mo)

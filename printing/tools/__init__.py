@@ -1,0 +1,1 @@
+"""Developer tools for the printouts' resources; the desk itself never runs them."""
