@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app import __version__, cli_qr
 from app.bootstrap import Started, start_core
 from app.config import Config, load_config
 from app.datafolder import prepare
@@ -377,6 +377,41 @@ def cmd_mrz(args: argparse.Namespace, config: Config) -> int:
     return 0 if result.valid else 3
 
 
+# --- print -----------------------------------------------------------------------------------
+
+
+def cmd_print(args: argparse.Namespace, config: Config) -> int:
+    """Write a printed document as PDF: for now the demo ones, to check fonts and printers."""
+    # Imported here: reportlab loads only for the commands that print, not at every start.
+    from printing import demo
+    from printing.card import render_card
+    from printing.layout import Paper
+    from printing.receipt import render_receipt
+    from printing.ticket import render_ticket
+
+    if not args.demo:
+        raise DeskError(_("Only the demo documents can be printed from here: add --demo."))
+    language = args.document_language or config.language
+    if args.document == "card":
+        pdf = render_card(demo.demo_card())
+    elif args.document == "receipt":
+        receipt = demo.demo_receipt(language)
+        pdf = render_receipt(receipt, language=language, paper=Paper(args.paper))
+    else:
+        pdf = render_ticket(demo.demo_ticket(language), language=language)
+    out = Path(args.out)
+    try:
+        out.write_bytes(pdf)
+    except OSError as error:
+        raise DeskError(
+            _("The file {path} cannot be written: {problem}.").format(
+                path=out, problem=error.strerror or error
+            )
+        ) from error
+    print(_("Written: {path} ({size} bytes).").format(path=out, size=len(pdf)))
+    return 0
+
+
 # --- persons ---------------------------------------------------------------------------------
 
 
@@ -552,6 +587,21 @@ def build_parser() -> argparse.ArgumentParser:
     mrz_parse.add_argument("--quiet", action="store_true", help=_("print only the JSON"))
     mrz.set_defaults(handler=cmd_mrz, needs_data=False)
 
+    printout = commands.add_parser(
+        "print", parents=[common], help=_("write a receipt, queue ticket or permit card as PDF")
+    )
+    printout.add_argument("document", choices=["card", "receipt", "ticket"])
+    printout.add_argument("--demo", action="store_true", help=_("the demo document"))
+    printout.add_argument("--out", required=True, help=_("the PDF file to write"))
+    # The values of printing.layout.Paper, spelt out: importing it would load reportlab.
+    printout.add_argument("--paper", choices=["a4", "roll_80"], default="a4")
+    printout.add_argument(
+        "--document-language",
+        choices=LANGUAGES,
+        help=_("the language of the document (the office's by default)"),
+    )
+    printout.set_defaults(handler=cmd_print, needs_data=False)
+
     persons = commands.add_parser("persons", parents=[common], help=_("the person registry"))
     person_commands = persons.add_subparsers(
         dest="persons_command", required=True, metavar="ACTION"
@@ -567,6 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
     person_search.add_argument("--limit", type=int, default=20)
     person_search.add_argument("--json", action="store_true")
     persons.set_defaults(handler=cmd_persons)
+
+    cli_qr.add_parser(commands, common)
 
     status = commands.add_parser("status", parents=[common], help=_("the desk's state"))
     status.set_defaults(handler=cmd_status)

@@ -325,3 +325,35 @@ class FormDraftRow(Base):
     application_id: Mapped[uuid.UUID | None]
     form: Mapped[dict[str, Any]] = mapped_column()
     saved_at: Mapped[datetime]
+
+
+class TrustedKeyRow(Base):
+    """A public key whose signatures on QR codes this desk accepts.
+
+    Most come with the master data; one is this desk's own receipt key (origin "desk"), trusted
+    here from its first receipt on and sent to the centre when the desk enrols.
+    """
+
+    __tablename__ = "trusted_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    kid: Mapped[str] = mapped_column(String(16), unique=True)  # base64, as the DCC writes it
+    public_key: Mapped[str] = mapped_column(Text)  # PEM: a certificate or a bare public key
+    kinds: Mapped[list[Any]] = mapped_column(default=list)  # "permit", "receipt"
+    valid_from: Mapped[datetime | None]
+    valid_until: Mapped[datetime | None]
+    office_code: Mapped[str | None] = mapped_column(String(16))  # set for desk keys
+    label: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[str] = mapped_column(String(16))  # "masterdata" or "desk"
+    updated_at: Mapped[datetime]
+
+
+class RevocationRow(Base):
+    """A permit or receipt withdrawn before its expiry, by its number (upper case)."""
+
+    __tablename__ = "revocations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    revoked_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -60,6 +60,7 @@ class FormField:
     required: bool
     choices: tuple[str, ...] = ()
     pattern: str | None = None
+    default: str | None = None  # see app.intake.defaults
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ def service_from_record(record: ServiceRecord) -> Service:
                 required=field.required,
                 choices=tuple(field.choices),
                 pattern=field.pattern,
+                default=field.default,
             )
             for field in record.fields
         ),

@@ -15,7 +15,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -253,6 +253,48 @@ class TrustedKey:
             not_before=not_before,
             not_after=not_after,
         )
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    return second if first is None else first if second is None else max(first, second)
+
+
+def _earlier(first: datetime | None, second: datetime | None) -> datetime | None:
+    return second if first is None else first if second is None else min(first, second)
+
+
+def trusted_key_from_pem(
+    pem: str | bytes,
+    *,
+    kinds: Iterable[QrKind] | None = None,
+    label: str = "",
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+) -> TrustedKey:
+    """A trusted key as master data gives it: a PEM certificate or a bare PEM public key.
+
+    A certificate keeps the DCC's kid (its DER hash) and is trusted only where both its own
+    validity and the bounds given here allow; a bare key gets the SPKI kid and the bounds given.
+    """
+    if isinstance(pem, str):
+        try:
+            pem = pem.encode("ascii")
+        except UnicodeEncodeError as error:
+            raise KeyFormatError(_("The public key cannot be read."), detail=str(error)) from error
+    if b"-----BEGIN CERTIFICATE-----" not in pem:
+        return TrustedKey.from_public_key(
+            pem, label=label, kinds=kinds, not_before=not_before, not_after=not_after
+        )
+    for moment in (not_before, not_after):
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("validity bounds must be timezone-aware")
+    trusted = TrustedKey.from_certificate(pem, kinds=kinds)
+    return replace(
+        trusted,
+        label=label or trusted.label,
+        not_before=_later(trusted.not_before, not_before),
+        not_after=_earlier(trusted.not_after, not_after),
+    )
 
 
 def _same_key(first: VerifyingKey, second: VerifyingKey) -> bool:

@@ -102,6 +102,7 @@ class Claim(IntEnum):
     BIRTH_DATE = -5  # compact date (see compact_date), day or month 0 when unknown
     NATIONALITY = -6  # ISO 3166-1 alpha-3, as in travel documents
     OFFICE = -7  # code of the issuing office
+    AMOUNT = -8  # a receipt's fee in qəpik (1/100 manat): an integer, exact and short
 
 
 _RESERVED_CLAIMS: Final = frozenset(

@@ -20,7 +20,9 @@ from app.db.models import (
     HolidayRow,
     MasterDataVersionRow,
     OfficeRow,
+    RevocationRow,
     ServiceRow,
+    TrustedKeyRow,
     UserRow,
 )
 from app.domain.changes import Outcome, Topic
@@ -162,7 +164,29 @@ def _apply(session: Session, parsed: MasterDataFile, *, now: datetime) -> None:
         urow.full_name, urow.role, urow.active = user.full_name, user.role.value, user.active
         urow.password_hash = user.password_hash
         session.add(urow)
+    _apply_trust(session, parsed, now=now)
     session.flush()
+
+
+def _apply_trust(session: Session, parsed: MasterDataFile, *, now: datetime) -> None:
+    """Trusted keys by kid, revocations by number. A key is withdrawn by publishing it with a
+    past ``valid_until``, never by leaving it out: a file that lost a line changes no trust."""
+    keys = {row.kid: row for row in session.execute(select(TrustedKeyRow)).scalars()}
+    for key in parsed.trusted_keys:
+        krow = keys.get(key.kid) or TrustedKeyRow(kid=key.kid)
+        krow.public_key = key.key
+        krow.kinds = sorted(set(key.kinds))
+        krow.valid_from, krow.valid_until = key.valid_from, key.valid_until
+        krow.office_code, krow.label = key.office, key.label
+        krow.origin, krow.updated_at = "masterdata", now
+        session.add(krow)
+    revoked = {row.number: row for row in session.execute(select(RevocationRow)).scalars()}
+    for revocation in parsed.revoked:
+        number = revocation.normalized_number
+        rrow = revoked.get(number) or RevocationRow(number=number)
+        rrow.revoked_on, rrow.reason = revocation.revoked_on, revocation.reason
+        session.add(rrow)
+        revoked[number] = rrow
 
 
 def to_office(row: OfficeRow) -> Office:
@@ -190,6 +214,7 @@ def to_service(row: ServiceRow) -> Service:
                 f["required"],
                 tuple(f["choices"]),
                 f["pattern"],
+                f.get("default"),
             )
             for f in row.fields
         ),

@@ -6,27 +6,40 @@ only grows; the central server publishes newer revisions in the same format.
 
     {"kind": "header", "format": 1, "version": "2026.11", "revision": 1}
     {"kind": "office", "code": "AGS", "name": {"az": "...", "ru": "...", "en": "..."}, ...}
+    {"kind": "trusted_key", "kid": "wnz28hlOREU=", "key": "-----BEGIN PUBLIC KEY-----...",
+     "kinds": ["permit", "receipt"], "valid_until": "2031-01-01T00:00:00+04:00", "label": "..."}
+    {"kind": "revoked", "number": "AZ2026-0012345", "revoked_on": "2026-11-20", "reason": "..."}
 
 Lines starting with ``#`` are comments.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 from collections import Counter as Tally
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 from pydantic import ValidationError as PydanticError
 
 from app.domain.masterdata import FieldKind, LocalizedText
 from app.domain.users import Role
 from app.errors import MasterDataError
 from app.i18n import _
+from app.security.keys import (
+    KID_LENGTH,
+    KeyFormatError,
+    TrustedKey,
+    normalize_document_number,
+    trusted_key_from_pem,
+)
+from app.security.qr_codec import QrKind
 
 FORMAT = 1
 
@@ -66,6 +79,9 @@ class FieldRecord(_Strict):
     required: bool = False
     choices: list[str] = []
     pattern: str | None = None
+    # A date field's suggested value: "today", or another date field's key, each optionally
+    # shifted by days ("arrival_date+90"). The clerk can always type over it.
+    default: str | None = Field(default=None, pattern=r"^(today|[a-z][a-z0-9_]*)([+-][0-9]{1,4})?$")
 
 
 class ChecklistRecord(_Strict):
@@ -117,8 +133,77 @@ class UserRecord(_Strict):
     active: bool = True
 
 
+class TrustedKeyRecord(_Strict):
+    """A public key whose signatures on QR codes desks accept.
+
+    ``key`` is PEM: an X.509 certificate (the kid is then the DCC's, of the certificate's DER)
+    or a bare public key (the kid of its SubjectPublicKeyInfo DER). ``office`` marks a desk's
+    own key, which may sign receipts only.
+    """
+
+    kind: Literal["trusted_key"]
+    kid: str = Field(min_length=1, max_length=24)  # base64 of the 8-byte key id
+    key: str = Field(min_length=1, max_length=16384)
+    kinds: list[Literal["permit", "receipt"]] = Field(min_length=1)
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+    office: str | None = None
+    label: str = Field(default="", max_length=200)
+
+    @field_validator("kid")
+    @classmethod
+    def _kid_is_base64(cls, value: str) -> str:
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("not base64") from None
+        if len(raw) != KID_LENGTH:
+            raise ValueError(f"a key id has {KID_LENGTH} bytes, this one {len(raw)}")
+        return value
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_pem(cls, value: str) -> str:
+        try:
+            trusted_key_from_pem(value)
+        except KeyFormatError as error:
+            raise ValueError(f"not a usable PEM public key or certificate ({error})") from None
+        return value
+
+    def trusted_key(self) -> TrustedKey:
+        """The key as the verifier uses it."""
+        kinds = {QrKind.PERMIT if name == "permit" else QrKind.RECEIPT for name in self.kinds}
+        return trusted_key_from_pem(
+            self.key,
+            kinds=kinds,
+            label=self.label,
+            not_before=self.valid_from,
+            not_after=self.valid_until,
+        )
+
+
+class RevokedRecord(_Strict):
+    """A permit or receipt withdrawn before its expiry: its code no longer verifies as valid."""
+
+    kind: Literal["revoked"]
+    number: str = Field(pattern=r"^\s*[A-Za-z0-9][A-Za-z0-9/.-]{0,39}\s*$")
+    revoked_on: date
+    reason: str = Field(default="", max_length=500)
+
+    @property
+    def normalized_number(self) -> str:
+        return normalize_document_number(self.number)
+
+
 Record = Annotated[
-    HeaderRecord | OfficeRecord | ServiceRecord | CounterRecord | HolidayRecord | UserRecord,
+    HeaderRecord
+    | OfficeRecord
+    | ServiceRecord
+    | CounterRecord
+    | HolidayRecord
+    | UserRecord
+    | TrustedKeyRecord
+    | RevokedRecord,
     Field(discriminator="kind"),
 ]
 _record_adapter: TypeAdapter[Any] = TypeAdapter(Record)
@@ -132,6 +217,8 @@ class MasterDataFile:
     counters: tuple[CounterRecord, ...]
     holidays: tuple[HolidayRecord, ...]
     users: tuple[UserRecord, ...]
+    trusted_keys: tuple[TrustedKeyRecord, ...]
+    revoked: tuple[RevokedRecord, ...]
     sha256: str
 
     def counts(self) -> dict[str, int]:
@@ -141,13 +228,20 @@ class MasterDataFile:
             "counters": len(self.counters),
             "holidays": len(self.holidays),
             "users": len(self.users),
+            "trusted_keys": len(self.trusted_keys),
+            "revoked": len(self.revoked),
         }
+
+
+_RECORD_KINDS: Final = frozenset(
+    {"header", "office", "service", "counter", "holiday", "user", "trusted_key", "revoked"}
+)
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
     # pydantic puts the discriminator's tag first ("office", "name", "az"): drop it.
     parts = [str(part) for part in location]
-    if parts and parts[0] in {"header", "office", "service", "counter", "holiday", "user"}:
+    if parts and parts[0] in _RECORD_KINDS:
         parts = parts[1:]
     return ".".join(parts) or "kind"
 
@@ -229,6 +323,8 @@ def parse_masterdata(data: bytes, *, source: str = "") -> MasterDataFile:
             _check_reference(code, service_codes, number, "services", source)
     for number, user in by_kind.get(UserRecord, []):
         _check_reference(user.office, office_codes, number, "office", source)
+    _check_trusted_keys(by_kind.get(TrustedKeyRecord, []), office_codes, source)
+    _check_revocations(by_kind.get(RevokedRecord, []), source)
 
     def of(kind: type) -> tuple[Any, ...]:
         return tuple(record for _n, record in by_kind.get(kind, []))
@@ -240,6 +336,8 @@ def parse_masterdata(data: bytes, *, source: str = "") -> MasterDataFile:
         of(CounterRecord),
         of(HolidayRecord),
         of(UserRecord),
+        of(TrustedKeyRecord),
+        of(RevokedRecord),
         hashlib.sha256(data).hexdigest(),
     )
 
@@ -268,3 +366,56 @@ def _check_reference(code: str, known: set[str], number: int, field: str, source
             line=number,
             field=field,
         )
+
+
+def _refuse(source: str, line: int, field: str, problem: str) -> MasterDataError:
+    return MasterDataError(
+        _("{source}, line {line}, field '{field}': {problem}").format(
+            source=source, line=line, field=field, problem=problem
+        ),
+        line=line,
+        field=field,
+    )
+
+
+def _check_trusted_keys(
+    items: list[tuple[int, TrustedKeyRecord]], office_codes: set[str], source: str
+) -> None:
+    seen: set[str] = set()
+    for number, record in items:
+        trusted = record.trusted_key()
+        kid = base64.b64encode(trusted.kid).decode("ascii")
+        if record.kid != kid:
+            # A kid that does not fit its key would make codes signed by it look unknown, or
+            # worse, let one key pass under another's name.
+            raise _refuse(
+                source,
+                number,
+                "kid",
+                _("the key id {value} does not fit the key, whose id is {expected}.").format(
+                    value=record.kid, expected=kid
+                ),
+            )
+        if kid in seen:
+            raise _refuse(source, number, "kid", _("{value} appears twice.").format(value=kid))
+        seen.add(kid)
+        if record.office is not None:
+            _check_reference(record.office, office_codes, number, "office", source)
+            if "permit" in record.kinds:
+                # Permits are signed by the central service only: a copied desk key must
+                # never make a permit that verifies.
+                raise _refuse(source, number, "kinds", _("a desk's key may sign receipts only."))
+        starts, ends = trusted.not_before, trusted.not_after
+        if starts is not None and ends is not None and ends <= starts:
+            raise _refuse(
+                source, number, "valid_until", _("the key's validity ends before it starts.")
+            )
+
+
+def _check_revocations(items: list[tuple[int, RevokedRecord]], source: str) -> None:
+    seen: set[str] = set()
+    for number, record in items:
+        value = record.normalized_number
+        if value in seen:
+            raise _refuse(source, number, "number", _("{value} appears twice.").format(value=value))
+        seen.add(value)
