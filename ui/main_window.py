@@ -47,7 +47,10 @@ log = logging.getLogger(__name__)
 # an idle desk carry only what was used. Each later module adds its own line.
 SCREENS: list[tuple[str, str, str]] = [
     ("home", "ui.screens.home:HomeScreen", N_("Home")),
+    ("intake", "ui.screens.intake:IntakeScreen", N_("Intake")),
     ("persons", "ui.screens.persons:PersonsScreen", N_("Persons")),
+    ("applications", "ui.screens.applications:ApplicationsScreen", N_("Applications")),
+    ("verify", "ui.screens.verify:VerifyScreen", N_("Verify")),
     ("settings", "ui.screens.settings:SettingsScreen", N_("Settings")),
 ]
 
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self._open_page)
         context.ops.sig_failed.connect(self._on_operation_failed)
         context.bus.sig_changed.connect(self._on_changed)
+        context.bus.sig_open.connect(self.open_record)
         self._add_shortcuts()
         self.retranslate()
 
@@ -190,6 +194,35 @@ class MainWindow(QMainWindow):
         self.status.refresh()
         self._refresh_screens()
         self.sig_shell_shown.emit()
+        self._reopen_unfinished_form()
+
+    def _reopen_unfinished_form(self) -> None:
+        """After a crash or a power cut, the form the clerk was typing comes back first."""
+        from app.services import form_drafts
+
+        core = self.context.core
+        if core is None or self.context.user is None:
+            return
+
+        def reopen(draft: object) -> None:
+            if draft is not None:
+                self.show_screen("intake")
+
+        self.context.ops.query(form_drafts.recover, core, self.context.actor).success(reopen).run()
+
+    def show_screen(self, key: str) -> QWidget | None:
+        """Open the screen ``key`` (built on first use) and give it the focus."""
+        for row, (screen_key, _spec, _title) in enumerate(SCREENS):
+            if screen_key == key:
+                self._go_to(row)
+                return self.screens.get(key)
+        return None
+
+    def open_record(self, key: str, record_id: object) -> None:
+        screen = self.show_screen(key)
+        opener = getattr(screen, "open_record", None)
+        if opener is not None:
+            opener(record_id)
 
     def _build_screens(self) -> None:
         self.navigation.clear()

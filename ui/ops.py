@@ -31,6 +31,8 @@ class ChangeBus(QObject):
 
     sig_changed = Signal(object)  # Changes
     sig_language_changed = Signal(str)
+    # A screen asks for another to show a record: (screen key, the record's id).
+    sig_open = Signal(str, object)
 
 
 def describe_error(error: BaseException) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from app.domain.masterdata import LocalizedText
 from app.i18n import N_, _
 from app.intake.lifecycle import ApplicationState
 
@@ -121,6 +122,7 @@ class ApplicationSummary:
     id: uuid.UUID
     number: str | None
     service_code: str
+    service_name: LocalizedText
     person_id: uuid.UUID | None
     person_name: str
     state: ApplicationState

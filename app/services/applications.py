@@ -606,8 +606,17 @@ def list_applications(
 ) -> list[ApplicationSummary]:
     """Applications newest first, filtered by state, service, channel, person, dates, number."""
     with core.reading(actor, Permission.WORK_AT_DESK) as session:
-        query = select(ApplicationRow, PersonRow.surname, PersonRow.given_names).outerjoin(
-            PersonRow, PersonRow.id == ApplicationRow.person_id
+        query = (
+            select(
+                ApplicationRow,
+                PersonRow.surname,
+                PersonRow.given_names,
+                ServiceRow.name_az,
+                ServiceRow.name_ru,
+                ServiceRow.name_en,
+            )
+            .outerjoin(PersonRow, PersonRow.id == ApplicationRow.person_id)
+            .outerjoin(ServiceRow, ServiceRow.code == ApplicationRow.service_code)
         )
         if where.states:
             query = query.where(ApplicationRow.state.in_([s.value for s in where.states]))
@@ -632,6 +641,9 @@ def list_applications(
                 id=row.id,
                 number=row.number,
                 service_code=row.service_code,
+                service_name=LocalizedText(
+                    az or row.service_code, ru or row.service_code, en or row.service_code
+                ),
                 person_id=row.person_id,
                 person_name=f"{surname or ''} {given or ''}".strip(),
                 state=ApplicationState(row.state),
@@ -641,7 +653,7 @@ def list_applications(
                 decision_due=row.decision_due,
                 updated_at=row.updated_at,
             )
-            for row, surname, given in session.execute(query)
+            for row, surname, given, az, ru, en in session.execute(query)
         ]
 
 

@@ -106,3 +106,41 @@ def test_bad_input_names_the_field(qtbot: QtBot, desk: Desk) -> None:
     qtbot.waitUntil(form.error.isVisible, timeout=10_000)
     assert "three-letter code" in form.error.text()
     assert form.nationality.hasFocus()
+
+
+def test_a_record_is_corrected_and_its_card_lists_applications(qtbot: QtBot, desk: Desk) -> None:
+    from app.domain.applications import ApplicationForm
+    from app.services import applications
+    from tests.support.actors import demo_actor
+
+    screen = _open_persons(qtbot, desk)
+    line1, line2 = _mrz()
+    type_text(qtbot, screen.search, line1)
+    press_enter(qtbot, screen.search)
+    type_text(qtbot, screen.search, line2)
+    with qtbot.waitSignal(screen.sig_searched, timeout=10_000):
+        press_enter(qtbot, screen.search)
+    with qtbot.waitSignal(screen.sig_saved, timeout=10_000):
+        qtbot.keyClick(screen.form.save_button, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(screen.model.rows), timeout=10_000)
+    core = desk.context.require_core()
+    person_id = screen.model.rows[0].id
+    draft = applications.save_draft(
+        core, demo_actor(core, "clerk"), ApplicationForm("registration_stay", person_id)
+    ).value
+    # A card loaded before the draft existed may still arrive: wait for the one that has it.
+    screen.table.activated.emit(screen.model.index(0, 0))
+    qtbot.waitUntil(lambda: "(draft)" in screen.card.text(), timeout=10_000)
+    assert "Applications" in screen.card.text()
+    assert draft.state.label in screen.card.text()
+
+    qtbot.keyClick(screen.table, Qt.Key.Key_F2)
+    form = screen.form
+    assert screen.right.currentWidget() is form and form.header.text() == "Edit person"
+    assert form.given_names.text() == "RAMIL"
+    form.given_names.clear()
+    type_text(qtbot, form.given_names, "RAMIL ELDAR")
+    with qtbot.waitSignal(screen.sig_saved, timeout=10_000) as saved:
+        qtbot.keyClick(form.save_button, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert saved.args[0].id == person_id and saved.args[0].given_names == "RAMIL ELDAR"
+    assert "was saved" in screen.message.text()

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -72,3 +73,17 @@ class DataclassTableModel(QAbstractTableModel, Generic[Row]):
         ):
             return self._columns[section].header()
         return super().headerData(section, orientation, role)
+
+
+def record_table(model: QAbstractTableModel, accessible_name: str) -> QTableView:
+    """A read-only table of records, one selected row at a time, columns filling the width:
+    the lists of persons, candidates and applications all behave alike."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().hide()
+    table.setAccessibleName(accessible_name)
+    return table

@@ -13,25 +13,25 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.changes import Changes, Topic
+from app.clock import office_zone
+from app.domain.applications import ApplicationFilter, ApplicationSummary
+from app.domain.changes import Changes, Outcome, Topic
 from app.domain.persons import IdentityDocument, NewDocument, Person, PersonData, PersonSummary
-from app.i18n import _
+from app.domain.users import Actor
+from app.i18n import _, current_language
 from app.mrz import MrzFormatError, MrzResult, check_label
-from app.services import person_search, persons
+from app.services import applications, person_search, persons
 from ui.context import DeskContext
-from ui.models.table import ColumnSpec, DataclassTableModel
+from ui.models.table import ColumnSpec, DataclassTableModel, record_table
 from ui.ops import describe_error
 from ui.widgets.forms import heading
 from ui.widgets.mrz_input import MrzCollector, looks_like_mrz_line
@@ -63,12 +63,29 @@ class PersonColumn(Enum):
 
 def _load_card(
     core: Core, context: DeskContext, person_id: uuid.UUID
-) -> tuple[Person, list[IdentityDocument]]:
+) -> tuple[Person, list[IdentityDocument], list[ApplicationSummary]]:
     actor = context.actor
+    person = persons.get_person(core, actor, person_id)
     return (
-        persons.get_person(core, actor, person_id),
-        persons.list_documents(core, actor, person_id),
+        person,
+        persons.list_documents(core, actor, person.id),
+        applications.list_applications(core, actor, ApplicationFilter(person_id=person.id)),
     )
+
+
+def _save_edit(
+    core: Core,
+    actor: Actor,
+    person_id: uuid.UUID,
+    data: PersonData,
+    documents: tuple[NewDocument, ...],
+) -> Outcome[Person]:
+    """The corrected record, and a document typed in added to it: each change audited."""
+    outcome = persons.update_person(core, actor, person_id, data)
+    topics = set(outcome.changes.topics)
+    for document in documents:
+        topics |= persons.add_document(core, actor, person_id, document).changes.topics
+    return Outcome(persons.get_person(core, actor, person_id), Changes(frozenset(topics)))
 
 
 class PersonsScreen(QWidget):
@@ -89,15 +106,11 @@ class PersonsScreen(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.model: DataclassTableModel[PersonSummary] = DataclassTableModel(PersonColumn)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName("search results")
+        self.table = record_table(self.model, "search results")
         self.new_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.edit_button.setEnabled(False)
+        self._shown: Person | None = None
         self.force_button = QPushButton()
         self.force_button.hide()
         self.card = QLabel()
@@ -116,6 +129,7 @@ class PersonsScreen(QWidget):
         left.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(self.new_button)
+        row.addWidget(self.edit_button)
         row.addWidget(self.force_button)
         row.addStretch(1)
         left.addLayout(row)
@@ -132,11 +146,13 @@ class PersonsScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.activated.connect(lambda _index: self._show_selected())
         self.new_button.clicked.connect(self.start_new_person)
+        self.edit_button.clicked.connect(self.edit_shown_person)
         self.force_button.clicked.connect(self._on_force_create)
         self.form.sig_submitted.connect(self._on_form_submitted)
         self.form.sig_cancelled.connect(self._on_form_cancelled)
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_person)
+        QShortcut(QKeySequence("F2"), self, self.edit_shown_person)
         QShortcut(QKeySequence("Ctrl+S"), self, self.form.save_button.click)
         context.bus.sig_changed.connect(self._on_changed)
         self.setFocusProxy(self.search)
@@ -148,6 +164,7 @@ class PersonsScreen(QWidget):
             _("Name in any spelling, document number, FIN, date of birth — or scan the MRZ")
         )
         self.new_button.setText(_("&New person (Ctrl+N)"))
+        self.edit_button.setText(_("&Edit (F2)"))
         self.force_button.setText(_("Create &anyway: none of these is the person"))
         self.model.retranslate()
         self.form.retranslate()
@@ -254,8 +271,10 @@ class PersonsScreen(QWidget):
             self._on_card
         ).run()
 
-    def _on_card(self, loaded: tuple[Person, list[IdentityDocument]]) -> None:
-        person, documents = loaded
+    def _on_card(
+        self, loaded: tuple[Person, list[IdentityDocument], list[ApplicationSummary]]
+    ) -> None:
+        person, documents, applied = loaded
         lines = [
             f"<h3>{person.full_name}</h3>",
             _("Date of birth: {date}").format(date=_date(person.birth_date)),
@@ -275,7 +294,21 @@ class PersonsScreen(QWidget):
                     date=_date(document.expiry_date) or "—",
                 )
             )
+        if applied:
+            lines.append("<br><b>" + _("Applications") + "</b>")
+        for application in applied:
+            day = application.submitted_at or application.updated_at
+            lines.append(
+                _("{number} · {service} · {state} · {date}").format(
+                    number=application.number or _("(draft)"),
+                    service=application.service_name.in_language(current_language()),
+                    state=application.state.label,
+                    date=day.astimezone(office_zone()).strftime("%d.%m.%Y"),
+                )
+            )
         self.card.setText("<br>".join(lines))
+        self._shown = person
+        self.edit_button.setEnabled(True)
         self.right.setCurrentWidget(self.card)
         self.sig_person_shown.emit(person)
 
@@ -291,8 +324,30 @@ class PersonsScreen(QWidget):
         self.right.setCurrentWidget(self.form)
         self.form.surname.setFocus()
 
+    def edit_shown_person(self) -> None:
+        if self._shown is None:
+            return
+        self.form.edit(self._shown)
+        self.right.setCurrentWidget(self.form)
+
     def _on_form_submitted(self, data: PersonData, documents: tuple[NewDocument, ...]) -> None:
-        self._create(data, documents, force=False)
+        editing = self.form.editing
+        if editing is None:
+            self._create(data, documents, force=False)
+            return
+        core = self._context.core
+        if core is None:
+            return
+        self._context.ops.mutate(
+            _save_edit, core, self._context.actor, editing.id, data, documents
+        ).success(self._on_edited).failure(self._on_create_failed).run()
+
+    def _on_edited(self, person: Person) -> None:
+        self.message.setText(_("The record of {name} was saved.").format(name=person.full_name))
+        self.form.clear()
+        self._run_search()
+        self._show_selected()
+        self.sig_saved.emit(person)
 
     def _create(self, data: PersonData, documents: tuple[NewDocument, ...], *, force: bool) -> None:
         core = self._context.core

@@ -4,6 +4,7 @@ nationality, FIN, the identity document. Filled by hand or from a passport's MRZ
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.persons import DocumentKind, NewDocument, PersonData, Sex
+from app.domain.persons import DocumentKind, NewDocument, Person, PersonData, Sex
 from app.i18n import _
 from app.mrz import MrzResult
 from app.search import transliterate_az_to_cyrillic
@@ -51,6 +52,9 @@ class PersonForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header = heading(size_delta=3)
+        # The person being edited; None for a new one. Contacts and address are kept as they
+        # were: this form does not show them.
+        self.editing: Person | None = None
         self.surname = text_field("surname")
         self.given_names = text_field("given names")
         self.other_spellings = text_field("other spellings")
@@ -111,7 +115,7 @@ class PersonForm(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.header.setText(_("New person"))
+        self.header.setText(_("Edit person") if self.editing is not None else _("New person"))
         texts = (
             _("&Surname"),
             _("&Given names"),
@@ -138,7 +142,24 @@ class PersonForm(QWidget):
         self.save_button.setText(_("&Save"))
         self.cancel_button.setText(_("Cancel"))
 
+    def edit(self, person: Person) -> None:
+        """Fill the form with ``person`` to correct it; a document typed in is added."""
+        self.clear()
+        self.editing = person
+        self.surname.setText(person.surname)
+        self.given_names.setText(person.given_names)
+        self.other_spellings.setText("; ".join(person.other_spellings))
+        if person.birth_date is not None:
+            self.birth_date.setDate(QDate(person.birth_date))
+        self.sex.setCurrentIndex(max(0, self.sex.findData(person.sex.value)))
+        self.nationality.setText(person.nationality)
+        self.fin.setText(person.fin or "")
+        self.retranslate()
+        self.surname.setFocus()
+
     def clear(self) -> None:
+        self.editing = None
+        self.header.setText(_("New person"))
         for field in (
             self.surname,
             self.given_names,
@@ -208,6 +229,8 @@ class PersonForm(QWidget):
             other_spellings=tuple(s for s in self.other_spellings.text().split(";") if s.strip()),
             fin=self.fin.text() or None,
         )
+        if self.editing is not None:
+            data = replace(data, contacts=self.editing.contacts, address=self.editing.address)
         documents: tuple[NewDocument, ...] = ()
         if self.document_number.text().strip():
             documents = (

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from app.bootstrap import Started
-from app.db.models import UserRow
-from app.domain.users import Actor, Role
+from app.domain.users import Actor
 from app.services.setup import DemoSetup
+from tests.support.actors import demo_actor as actor_of
 
 
 def demo_actor(started: Started, username: str) -> Actor:
-    with started.core.reading() as session:
-        row = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one()
-        return Actor(row.id, row.username, Role(row.role), row.office_id)
+    return actor_of(started.core, username)
 
 
 @pytest.fixture
