@@ -4,6 +4,9 @@ before anything is created."""
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -144,3 +147,78 @@ def test_a_record_is_corrected_and_its_card_lists_applications(qtbot: QtBot, des
         qtbot.keyClick(form.save_button, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert saved.args[0].id == person_id and saved.args[0].given_names == "RAMIL ELDAR"
     assert "was saved" in screen.message.text()
+
+
+def _two_records(desk: Desk) -> list[uuid.UUID]:
+    from datetime import date
+
+    from app.domain.persons import DocumentKind, NewDocument, PersonData, Sex
+    from app.services import persons
+    from tests.support.actors import demo_actor
+
+    core = desk.context.require_core()
+    clerk = demo_actor(core, "clerk")
+    made = []
+    for number, given in (("P1111111", "NIGAR"), ("P2222222", "NİGAR")):
+        data = PersonData("QASIMOVA", given, date(1992, 6, 1), Sex.FEMALE, "AZE")
+        document = NewDocument(DocumentKind.PASSPORT, number, "AZE")
+        made.append(
+            persons.create_person(core, clerk, data, documents=[document], force=True).value.id
+        )
+    return made
+
+
+def _show(qtbot: QtBot, screen: PersonsScreen, query: str) -> None:
+    screen.search.clear()
+    type_text(qtbot, screen.search, query)
+    with qtbot.waitSignal(screen.sig_person_shown, timeout=10_000):
+        press_enter(qtbot, screen.search)
+
+
+def _accept_next_dialog(qtbot: QtBot) -> None:
+    """Press Enter in the confirmation box that the next action opens (its default: Merge)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def accept() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, accept)
+            return
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(20, accept)
+
+
+@pytest.mark.parametrize("username", ["supervisor", "clerk"])
+def test_merging_a_duplicate_is_a_supervisors_correction(
+    qtbot: QtBot, desk: Desk, username: str
+) -> None:
+    _log_in(qtbot, desk, username)
+    keep, duplicate = _two_records(desk)
+    window = desk.window
+    row = [key for key, _spec, _title in SCREENS].index("persons")
+    qtbot.keyClick(window.navigation, Qt.Key(Qt.Key.Key_1 + row), Qt.KeyboardModifier.AltModifier)
+    screen = window.screens["persons"]
+    assert isinstance(screen, PersonsScreen)
+
+    _show(qtbot, screen, "P1111111")
+    qtbot.keyClick(screen.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert "press Ctrl+M again" in screen.message.text()
+    _show(qtbot, screen, "P2222222")
+    assert "Merge this record into QASIMOVA NIGAR" in screen.merge_button.text()
+    _accept_next_dialog(qtbot)
+    qtbot.keyClick(screen.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    core = desk.context.require_core()
+    from app.services import persons
+    from tests.support.actors import demo_actor
+
+    if username == "clerk":
+        qtbot.waitUntil(lambda: "does not allow" in screen.message.text(), timeout=10_000)
+        assert persons.get_person(core, demo_actor(core, "clerk"), duplicate).id == duplicate
+        return
+    qtbot.waitUntil(lambda: "was merged" in screen.message.text(), timeout=10_000)
+    merged = persons.get_person(core, demo_actor(core, "clerk"), duplicate)
+    assert merged.id == keep  # the duplicate now leads to the record kept
+    documents = persons.list_documents(core, demo_actor(core, "clerk"), keep)
+    assert {d.number for d in documents} == {"P1111111", "P2222222"}

@@ -110,7 +110,10 @@ class PersonsScreen(QWidget):
         self.new_button = QPushButton()
         self.edit_button = QPushButton()
         self.edit_button.setEnabled(False)
+        self.merge_button = QPushButton()
+        self.merge_button.setEnabled(False)
         self._shown: Person | None = None
+        self._merge_keep: Person | None = None  # the record a duplicate will be merged into
         self.force_button = QPushButton()
         self.force_button.hide()
         self.card = QLabel()
@@ -130,6 +133,7 @@ class PersonsScreen(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.new_button)
         row.addWidget(self.edit_button)
+        row.addWidget(self.merge_button)
         row.addWidget(self.force_button)
         row.addStretch(1)
         left.addLayout(row)
@@ -147,12 +151,14 @@ class PersonsScreen(QWidget):
         self.table.activated.connect(lambda _index: self._show_selected())
         self.new_button.clicked.connect(self.start_new_person)
         self.edit_button.clicked.connect(self.edit_shown_person)
+        self.merge_button.clicked.connect(self.merge_step)
         self.force_button.clicked.connect(self._on_force_create)
         self.form.sig_submitted.connect(self._on_form_submitted)
         self.form.sig_cancelled.connect(self._on_form_cancelled)
         QShortcut(QKeySequence("Ctrl+F"), self, self.focus_search)
         QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_person)
         QShortcut(QKeySequence("F2"), self, self.edit_shown_person)
+        QShortcut(QKeySequence("Ctrl+M"), self, self.merge_step)
         QShortcut(QKeySequence("Ctrl+S"), self, self.form.save_button.click)
         context.bus.sig_changed.connect(self._on_changed)
         self.setFocusProxy(self.search)
@@ -165,6 +171,7 @@ class PersonsScreen(QWidget):
         )
         self.new_button.setText(_("&New person (Ctrl+N)"))
         self.edit_button.setText(_("&Edit (F2)"))
+        self._retranslate_merge()
         self.force_button.setText(_("Create &anyway: none of these is the person"))
         self.model.retranslate()
         self.form.retranslate()
@@ -206,9 +213,11 @@ class PersonsScreen(QWidget):
             return  # an older answer overtaken by what was typed since
         self.force_button.hide()
         self.model.set_rows(rows)
-        self.message.setText(
-            _("No one found. Check the spelling, or register a new person.") if not rows else ""
-        )
+        nobody = _("No one found. Check the spelling, or register a new person.")
+        if not rows:
+            self.message.setText(nobody)
+        elif self.message.text() == nobody:
+            self.message.setText("")  # other news (saved, merged) stays until the next
         if rows:
             self.table.selectRow(0)
         self.sig_searched.emit(query)
@@ -309,6 +318,8 @@ class PersonsScreen(QWidget):
         self.card.setText("<br>".join(lines))
         self._shown = person
         self.edit_button.setEnabled(True)
+        self.merge_button.setEnabled(True)
+        self._retranslate_merge()
         self.right.setCurrentWidget(self.card)
         self.sig_person_shown.emit(person)
 
@@ -323,6 +334,72 @@ class PersonsScreen(QWidget):
             self.form.given_names.setText(given)
         self.right.setCurrentWidget(self.form)
         self.form.surname.setFocus()
+
+    # --- merging duplicates (a supervisor's correction; the core refuses other roles) --------
+
+    def _retranslate_merge(self) -> None:
+        keep, shown = self._merge_keep, self._shown
+        if keep is None:
+            self.merge_button.setText(_("Merge a duplicate into this record (Ctrl+M)"))
+        elif shown is not None and shown.id != keep.id:
+            self.merge_button.setText(
+                _("Merge this record into {name} (Ctrl+M)").format(name=keep.full_name)
+            )
+        else:
+            self.merge_button.setText(_("Cancel the merge (Ctrl+M)"))
+
+    def merge_step(self) -> None:
+        """First press: keep the record shown. Second press, on the duplicate: merge it."""
+        shown, keep = self._shown, self._merge_keep
+        if shown is None:
+            return
+        if keep is None:
+            self._merge_keep = shown
+            self.message.setText(
+                _(
+                    "Now find and open the duplicate of {name}, then press Ctrl+M again to "
+                    "merge it into this record."
+                ).format(name=shown.full_name)
+            )
+        elif keep.id == shown.id:
+            self._merge_keep = None
+            self.message.setText("")
+        elif self._confirm_merge(keep, shown):
+            self._merge(keep, shown)
+        self._retranslate_merge()
+
+    def _confirm_merge(self, keep: Person, duplicate: Person) -> bool:
+        from ui.dialogs.message import ask
+
+        return ask(
+            self,
+            _("Merge records"),
+            _(
+                "Merge the record of {duplicate} into that of {keep}? Its documents and "
+                "applications move to {keep}, its names are kept as other spellings, and the "
+                "merge is recorded in the audit log."
+            ).format(duplicate=duplicate.full_name, keep=keep.full_name),
+            yes=_("Merge"),
+            no=_("Cancel"),
+        )
+
+    def _merge(self, keep: Person, duplicate: Person) -> None:
+        core = self._context.core
+        if core is None:
+            return
+        self._context.ops.mutate(
+            persons.merge_persons, core, self._context.actor, keep.id, duplicate.id
+        ).success(self._on_merged).failure(
+            lambda error: self.message.setText(describe_error(error))
+        ).run()
+
+    def _on_merged(self, person: Person) -> None:
+        self._merge_keep = None
+        self.message.setText(
+            _("The duplicate was merged into the record of {name}.").format(name=person.full_name)
+        )
+        self._retranslate_merge()
+        self.sig_saved.emit(person)
 
     def edit_shown_person(self) -> None:
         if self._shown is None:

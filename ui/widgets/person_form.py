@@ -4,7 +4,6 @@ nationality, FIN, the identity document. Filled by hand or from a passport's MRZ
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.persons import DocumentKind, NewDocument, Person, PersonData, Sex
+from app.domain.persons import Contacts, DocumentKind, NewDocument, Person, PersonData, Sex
 from app.i18n import _
 from app.mrz import MrzResult
 from app.search import transliterate_az_to_cyrillic
@@ -52,8 +51,7 @@ class PersonForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header = heading(size_delta=3)
-        # The person being edited; None for a new one. Contacts and address are kept as they
-        # were: this form does not show them.
+        # The person being edited; None for a new one.
         self.editing: Person | None = None
         self.surname = text_field("surname")
         self.given_names = text_field("given names")
@@ -67,6 +65,9 @@ class PersonForm(QWidget):
         self.nationality.setMaxLength(3)
         self.fin = text_field("FIN")
         self.fin.setMaxLength(7)
+        self.phone = text_field("phone")
+        self.email = text_field("email")
+        self.address = text_field("address")
         self.document_kind = QComboBox()
         self.document_kind.setAccessibleName("document kind")
         self.document_number = text_field("document number")
@@ -77,7 +78,7 @@ class PersonForm(QWidget):
         self.save_button = QPushButton()
         self.save_button.setDefault(True)
         self.cancel_button = QPushButton()
-        self._labels = [QLabel() for _ in range(11)]
+        self._labels = [QLabel() for _ in range(14)]
         fields: list[QWidget] = [
             self.surname,
             self.given_names,
@@ -86,6 +87,9 @@ class PersonForm(QWidget):
             self.sex,
             self.nationality,
             self.fin,
+            self.phone,
+            self.email,
+            self.address,
             self.document_kind,
             self.document_number,
             self.issuing_state,
@@ -124,6 +128,9 @@ class PersonForm(QWidget):
             _("Se&x"),
             _("&Nationality"),
             _("&FIN"),
+            _("&Phone"),
+            _("E-&mail"),
+            _("&Address"),
             _("Document &kind"),
             _("Document n&umber"),
             _("&Issuing state"),
@@ -154,6 +161,9 @@ class PersonForm(QWidget):
         self.sex.setCurrentIndex(max(0, self.sex.findData(person.sex.value)))
         self.nationality.setText(person.nationality)
         self.fin.setText(person.fin or "")
+        self.phone.setText(person.contacts.phone or "")
+        self.email.setText(person.contacts.email or "")
+        self.address.setText(person.address or "")
         self.retranslate()
         self.surname.setFocus()
 
@@ -166,6 +176,9 @@ class PersonForm(QWidget):
             self.other_spellings,
             self.nationality,
             self.fin,
+            self.phone,
+            self.email,
+            self.address,
             self.document_number,
             self.issuing_state,
         ):
@@ -228,9 +241,9 @@ class PersonForm(QWidget):
             nationality=self.nationality.text(),
             other_spellings=tuple(s for s in self.other_spellings.text().split(";") if s.strip()),
             fin=self.fin.text() or None,
+            contacts=Contacts(phone=self.phone.text() or None, email=self.email.text() or None),
+            address=self.address.text() or None,
         )
-        if self.editing is not None:
-            data = replace(data, contacts=self.editing.contacts, address=self.editing.address)
         documents: tuple[NewDocument, ...] = ()
         if self.document_number.text().strip():
             documents = (
