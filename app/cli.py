@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app import __version__, cli_qr
+from app import __version__, cli_printers, cli_qr, cli_queue
 from app.bootstrap import Started, start_core
 from app.config import Config, load_config
 from app.datafolder import prepare
@@ -389,8 +389,19 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     from printing.receipt import render_receipt
     from printing.ticket import render_ticket
 
+    if args.application:
+        if args.document != "receipt":
+            raise DeskError(_("Only a receipt is written for an application: print receipt."))
+        from app import cli_print
+
+        return cli_print.write_application_receipt(args, config, _actor())
     if not args.demo:
-        raise DeskError(_("Only the demo documents can be printed from here: add --demo."))
+        raise DeskError(
+            _(
+                "Only the demo documents can be printed from here: add --demo (or, for a "
+                "receipt, --application NUMBER)."
+            )
+        )
     language = args.document_language or config.language
     if args.document == "card":
         pdf = render_card(demo.demo_card())
@@ -592,6 +603,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     printout.add_argument("document", choices=["card", "receipt", "ticket"])
     printout.add_argument("--demo", action="store_true", help=_("the demo document"))
+    printout.add_argument(
+        "--application", metavar="NUMBER", help=_("the receipt of this submitted application")
+    )
     printout.add_argument("--out", required=True, help=_("the PDF file to write"))
     # The values of printing.layout.Paper, spelt out: importing it would load reportlab.
     printout.add_argument("--paper", choices=["a4", "roll_80"], default="a4")
@@ -601,6 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("the language of the document (the office's by default)"),
     )
     printout.set_defaults(handler=cmd_print, needs_data=False)
+    cli_printers.add_parser(commands, common)
 
     persons = commands.add_parser("persons", parents=[common], help=_("the person registry"))
     person_commands = persons.add_subparsers(
@@ -619,6 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
     persons.set_defaults(handler=cmd_persons)
 
     cli_qr.add_parser(commands, common)
+    cli_queue.add_parser(commands, common)
 
     status = commands.add_parser("status", parents=[common], help=_("the desk's state"))
     status.set_defaults(handler=cmd_status)

@@ -357,3 +357,162 @@ class RevocationRow(Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     revoked_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class QueueTicketRow(Base):
+    """One leg of a visitor's way through the queue: from joining a service's queue to leaving
+    it (served, not come, or transferred on).
+
+    A transfer closes the leg and opens the next one with the same number, issue time and
+    category, so each counter's service is measured apart while the visitor keeps their place.
+    """
+
+    __tablename__ = "queue_tickets"
+    __table_args__ = (
+        UniqueConstraint("office_id", "day", "number", "leg", name="uq_queue_tickets_number"),
+        # Each queue's first waiting ticket, in order of issue, is one step into this index.
+        Index(
+            "ix_queue_tickets_office_id_day_state_issued_at",
+            "office_id",
+            "day",
+            "state",
+            "issued_at",
+            "id",
+        ),
+        # Appointments in order of their booked time (NULL for every other ticket).
+        Index(
+            "ix_queue_tickets_office_id_day_state_appointment_at",
+            "office_id",
+            "day",
+            "state",
+            "appointment_at",
+        ),
+        Index("ix_queue_tickets_service_code_ended_at", "service_code", "ended_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
+    day: Mapped[date] = mapped_column(Date)  # the office day of the first issue
+    number: Mapped[str] = mapped_column(String(8))
+    leg: Mapped[int] = mapped_column(Integer, default=0)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("queue_tickets.id"))
+    service_code: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str | None] = mapped_column(String(16))
+    appointment_at: Mapped[datetime | None]
+    booking_reference: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[
+        datetime
+    ]  # the first issue: the place in the queue and the wait count from it
+    queued_at: Mapped[datetime]  # when this leg joined its queue
+    people_ahead: Mapped[int] = mapped_column(Integer, default=0)
+    estimated_wait_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    target_counter: Mapped[int | None] = mapped_column(Integer)  # transferred to one counter
+    counter_number: Mapped[int | None] = mapped_column(Integer)
+    clerk_id: Mapped[uuid.UUID | None]
+    clerk_name: Mapped[str | None] = mapped_column(String(100))
+    first_called_at: Mapped[datetime | None]
+    called_at: Mapped[datetime | None]  # the last call
+    recalls: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]  # served, not come or transferred on
+    application_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class QueueCounterStateRow(Base):
+    """What a counter is doing now: closed, open with a clerk, or paused with a reason."""
+
+    __tablename__ = "queue_counter_states"
+
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    clerk_id: Mapped[uuid.UUID | None]
+    clerk_name: Mapped[str | None] = mapped_column(String(100))
+    pause_reason: Mapped[str | None] = mapped_column(String(16))
+    pause_note: Mapped[str] = mapped_column(String(200), default="")
+    since: Mapped[datetime]
+    # Where the counter stands in the normal:priority cycle (0 .. normal + priority - 1).
+    ratio_step: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueuePauseRow(Base):
+    """A clerk's pause at a counter, kept so idle time leaves pauses out."""
+
+    __tablename__ = "queue_pauses"
+    __table_args__ = (Index("ix_queue_pauses_office_id_day", "office_id", "day"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
+    day: Mapped[date] = mapped_column(Date)
+    counter_number: Mapped[int] = mapped_column(Integer)
+    clerk_id: Mapped[uuid.UUID | None]
+    clerk_name: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class QueueVersionRow(Base):
+    """A number that grows with every change of an office's queue.
+
+    Desks on SQLite watch it by reading this one row; on PostgreSQL a NOTIFY says the same.
+    """
+
+    __tablename__ = "queue_versions"
+
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime]
+
+
+class PrintJobRow(Base):
+    """The print log: one row for each time a document was sent to a printer, or failed to be.
+
+    A reprint is counted per document (kind and record); its copy is marked as a duplicate.
+    """
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_kind_record_id", "kind", "record_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16))  # "receipt", "card", "ticket"
+    record_id: Mapped[uuid.UUID]
+    number: Mapped[str] = mapped_column(String(40))
+    reprint: Mapped[int] = mapped_column(Integer)  # 0: the first copy printed
+    printer: Mapped[str] = mapped_column(String(200))
+    copies: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str] = mapped_column(String(8))  # "sent" or "failed"
+    reason: Mapped[str] = mapped_column(Text, default="")
+    job_id: Mapped[str] = mapped_column(String(64), default="")
+    printed_at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[uuid.UUID | None]
+    actor_name: Mapped[str] = mapped_column(String(100))
+    desk_id: Mapped[uuid.UUID | None]
+
+
+class AttachmentRow(Base):
+    """A stored document file (a scan's PDF, an imported picture), named by its SHA-256.
+
+    The file lives in the data folder's ``scans/`` under its hash; this row says what it is,
+    who stored it, and which application's checklist item it stands for, once attached.
+    """
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
+    checklist_key: Mapped[str | None] = mapped_column(String(64))

@@ -22,6 +22,9 @@ class Topic(StrEnum):
     PERSONS = "persons"  # the person registry and identity documents
     APPLICATIONS = "applications"  # applications, their states and payments
     DRAFTS = "drafts"  # the intake form scratchpad of this desk
+    QUEUE = "queue"  # tickets, counters' states and pauses
+    PRINTS = "prints"  # the print log: receipts, cards and tickets sent to printers
+    ATTACHMENTS = "attachments"  # scanned documents stored and attached to applications
 
 
 @dataclass(frozen=True, slots=True)

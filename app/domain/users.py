@@ -30,6 +30,7 @@ class Permission(StrEnum):
     WORK_AT_DESK = "work_at_desk"  # intake, queue calls, scanning, printing receipts
     MANAGE_USERS = "manage_users"
     MANAGE_OFFICE = "manage_office"  # counters, settings, printers
+    MANAGE_QUEUE = "manage_queue"  # the queue's rules: priority ratio, recalls, target wait
     IMPORT_MASTER_DATA = "import_master_data"
     VIEW_AUDIT = "view_audit"
     CLOSE_DAY = "close_day"
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.WORK_AT_DESK,
             Permission.MANAGE_USERS,
+            Permission.MANAGE_QUEUE,
             Permission.VIEW_AUDIT,
             Permission.CLOSE_DAY,
             Permission.CORRECT_RECORDS,

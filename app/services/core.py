@@ -149,6 +149,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.WORK_AT_DESK: N_("work at the desk"),
     Permission.MANAGE_USERS: N_("manage users"),
     Permission.MANAGE_OFFICE: N_("change the office's settings"),
+    Permission.MANAGE_QUEUE: N_("change the queue's rules"),
     Permission.IMPORT_MASTER_DATA: N_("import master data"),
     Permission.VIEW_AUDIT: N_("read the audit log"),
     Permission.CLOSE_DAY: N_("close the day"),

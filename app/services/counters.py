@@ -10,24 +10,28 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db.models import DailyCounterRow
 
+_TABLE = DailyCounterRow.__table__
+# Built once per dialect: the kiosk takes a number on every ticket, and building the statement
+# costs more than running it.
+_NEXT = {
+    name: module.insert(_TABLE)
+    .values(scope=bindparam("scope"), day=bindparam("day"), value=1)
+    .on_conflict_do_update(
+        index_elements=[_TABLE.c.scope, _TABLE.c.day],
+        set_={"value": _TABLE.c.value + 1},
+    )
+    .returning(_TABLE.c.value)
+    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
 
 def next_value(session: Session, scope: str, day: date) -> int:
     """The next number of ``scope`` on ``day``: 1 for the first, then 2, 3, ..."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    table = DailyCounterRow.__table__
-    statement = (
-        module.insert(table)
-        .values(scope=scope, day=day, value=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.scope, table.c.day],
-            set_={"value": table.c.value + 1},
-        )
-        .returning(table.c.value)
-    )
-    return int(session.execute(statement).scalar_one())
+    statement = _NEXT[session.get_bind().dialect.name]
+    return int(session.connection().execute(statement, {"scope": scope, "day": day}).scalar_one())

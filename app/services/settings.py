@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import SettingRow
 from app.domain.changes import Outcome, Topic
+from app.domain.queue import QueuePolicy
 from app.domain.users import Actor, Permission
 from app.errors import ValidationError
 from app.i18n import _
@@ -53,6 +55,64 @@ def set_security_policy(
             before=before,
             after=asdict(policy),
             topics=(Topic.SETTINGS,),
+            sync=False,
+        )
+        return Outcome(policy, tx.changes)
+
+
+# --- The queue's rules ----------------------------------------------------------------------
+
+QUEUE_KEY = "queue"
+
+# The smallest and largest value of each rule: beyond them the queue stops making sense (a
+# ratio of 0 would starve one side; a recall limit of 50 would keep a counter calling all day).
+_QUEUE_BOUNDS: dict[str, tuple[int, int]] = {
+    "ratio_normal": (1, 20),
+    "ratio_priority": (1, 20),
+    "aging_minutes": (1, 240),
+    "recall_limit": (0, 10),
+    "target_wait_minutes": (1, 240),
+    "appointment_early_minutes": (0, 120),
+    "appointment_late_minutes": (0, 240),
+    "default_service_minutes": (1, 120),
+}
+
+
+_QUEUE_VALUE = select(SettingRow.value).where(SettingRow.key == QUEUE_KEY)
+
+
+def queue_policy(session: Session) -> QueuePolicy:
+    # Read on every ticket issued and called: a plain column, past the ORM's identity map.
+    value = session.connection().execute(_QUEUE_VALUE).scalar()
+    if value is None:
+        return QueuePolicy()
+    known = {f.name for f in fields(QueuePolicy)}
+    return QueuePolicy(**{k: int(v) for k, v in value.items() if k in known})
+
+
+def set_queue_policy(core: Core, actor: Actor, policy: QueuePolicy) -> Outcome[QueuePolicy]:
+    """Change the office's queue rules; supervisors and administrators may."""
+    for name, value in asdict(policy).items():
+        low, high = _QUEUE_BOUNDS[name]
+        if not low <= value <= high:
+            raise ValidationError(
+                _("The value must be between {low} and {high}.").format(low=low, high=high),
+                field=name,
+            )
+    with core.changing(actor, Permission.MANAGE_QUEUE) as tx:
+        row = tx.session.get(SettingRow, QUEUE_KEY)
+        before: dict[str, Any] | None = dict(row.value) if row else None
+        if row is None:
+            tx.session.add(SettingRow(key=QUEUE_KEY, value=asdict(policy)))
+        else:
+            row.value = asdict(policy)
+        tx.record(
+            action="settings.queue",
+            entity="setting",
+            entity_id=QUEUE_KEY,
+            before=before,
+            after=asdict(policy),
+            topics=(Topic.SETTINGS, Topic.QUEUE),
             sync=False,
         )
         return Outcome(policy, tx.changes)

@@ -118,7 +118,7 @@ def test_full_disk_at_backup(tmp_path: Path, clock: ManualClock) -> None:
     mount_point = tmp_path / "small"
     mount_point.mkdir()
     subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount_point)], check=True
+        ["mount", "-t", "tmpfs", "-o", "size=800k", "tmpfs", str(mount_point)], check=True
     )
     try:
         config = Config(data_dir=mount_point / "data")
