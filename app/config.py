@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,18 @@ class Config:
     idle_lock_minutes: int = 10
     log_level: str = "INFO"
     backups_kept: int = 14
+    # This computer's printers, by the paper they take ("a4", "roll", "card"): their names are
+    # the computer's own, so they live here rather than in the office's shared settings.
+    printers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # A card printer's calibration, by printer name: [x, y] in millimetres.
+    card_offsets: Mapping[str, list[float]] = field(default_factory=dict, hash=False)
+    # The queue on this computer: the counter its clerk works at (None until chosen), and for
+    # the waiting-room display, the screen it fills (0 = the first), the running text along
+    # its foot and the languages calls are announced in, in order ("az,ru"; "" = the desk's).
+    queue_counter: int | None = None
+    display_screen: int = 0
+    display_text: str = ""
+    voice_languages: str = ""
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -99,6 +112,12 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         "idle_lock_minutes": int,
         "log_level": str,
         "backups_kept": int,
+        "printers": dict,
+        "card_offsets": dict,
+        "queue_counter": int,
+        "display_screen": int,
+        "display_text": str,
+        "voice_languages": str,
     }
     wanted = expected.get(key)
     if wanted is None:
@@ -118,11 +137,62 @@ def _coerce(key: str, value: Any, source: str) -> Any:
                 value=value, source=source, choices=", ".join(LANGUAGES)
             )
         )
-    if key in ("idle_lock_minutes", "backups_kept") and isinstance(value, int) and value < 1:
+    if key in ("printers", "card_offsets") and isinstance(value, dict):
+        return _coerce_table(key, value, source)
+    if key == "voice_languages" and isinstance(value, str):
+        unknown = [code for code in _language_list(value) if code not in LANGUAGES]
+        if unknown:
+            raise ConfigError(
+                _("The language '{value}' in {source} is not one of: {choices}.").format(
+                    value=", ".join(unknown), source=source, choices=", ".join(LANGUAGES)
+                )
+            )
+    if key == "display_screen" and isinstance(value, int) and value < 0:
+        raise ConfigError(
+            _("The setting '{key}' in {source} has a wrong value: {value!r}.").format(
+                key=key, source=source, value=value
+            )
+        )
+    if (
+        key in ("idle_lock_minutes", "backups_kept", "queue_counter")
+        and isinstance(value, int)
+        and value < 1
+    ):
         raise ConfigError(
             _("The setting '{key}' in {source} must be at least 1.").format(key=key, source=source)
         )
     return value
+
+
+def _language_list(value: str) -> list[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def voice_languages(config: Config) -> tuple[str, ...]:
+    """The languages the waiting-room display announces calls in, in order."""
+    return tuple(_language_list(config.voice_languages)) or (config.language,)
+
+
+def _coerce_table(key: str, value: dict[str, Any], source: str) -> dict[str, Any]:
+    """``printers``: names by paper; ``card_offsets``: [x, y] millimetres by printer."""
+    table: dict[str, Any] = {}
+    for name, entry in value.items():
+        if key == "printers" and isinstance(entry, str):
+            table[str(name)] = entry
+        elif (
+            key == "card_offsets"
+            and isinstance(entry, list)
+            and len(entry) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in entry)
+        ):
+            table[str(name)] = [float(v) for v in entry]
+        else:
+            raise ConfigError(
+                _("The setting '{key}' in {source} has a wrong value: {value!r}.").format(
+                    key=f"{key}.{name}", source=source, value=entry
+                )
+            )
+    return table
 
 
 def load_config(
@@ -159,7 +229,10 @@ def save_setting(config: Config, key: str, value: Any) -> Config:
     """Write one setting into the config file (keeping the others) and return the new config."""
     import tomli_w
 
-    path = config.config_file or default_config_file()
+    # Where load_config would read it: a config built in code still honours RECEPTION_CONFIG.
+    path = config.config_file or Path(
+        os.environ.get(ENV_PREFIX + "CONFIG") or default_config_file()
+    )
     current = _read_toml(path) if path.is_file() else {}
     current[key] = _coerce(key, value, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)

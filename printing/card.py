@@ -5,6 +5,10 @@ on the card's edge, so a printer that prints edge to edge has colour to spare wh
 The front shows the photo and the holder's data, the back the TD1 machine-readable zone in
 OCR-B (as text, which is what border readers are calibrated for) and a QR code with the
 permit's signed text. Labels are bilingual, Azerbaijani and English.
+
+Card printers place the image a little off the card, each model and unit its own way: a
+`CardOffset` measured with the calibration card (`printing.calibration`) shifts the whole
+content by whole printer dots. It never scales: a card prints at 100 %.
 """
 
 from __future__ import annotations
@@ -61,8 +65,40 @@ _PHOTO_HEIGHT_MM: Final = _PHOTO_WIDTH_MM * 45 / 35
 _FIELDS_X_MM: Final = 30.0
 _FIELDS_RIGHT_MM: Final = ID1_WIDTH_MM - 3.0
 
+# A larger error is a misfed card or a wrong printer setting, not something to calibrate away.
+MAX_OFFSET_MM: Final = 5.0
+
 _JPEG_START: Final = b"\xff\xd8\xff"
 _PNG_START: Final = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True, slots=True)
+class CardOffset:
+    """How far to move the content on the card to make up for a printer's own offset, in
+    millimetres: positive ``x_mm`` to the right, positive ``y_mm`` upwards."""
+
+    x_mm: float = 0.0
+    y_mm: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not (abs(self.x_mm) <= MAX_OFFSET_MM and abs(self.y_mm) <= MAX_OFFSET_MM):
+            raise ValueError(f"card offset beyond {MAX_OFFSET_MM} mm: {self}")
+
+    def in_dots(self) -> tuple[int, int]:
+        """The offset in whole 300 dpi printer dots: the QR code's modules stay on the
+        printer's dot grid wherever the content moves."""
+        return round(self.x_mm / PRINTER_DOT_MM), round(self.y_mm / PRINTER_DOT_MM)
+
+
+NO_OFFSET: Final = CardOffset()
+
+
+def shift_page(canvas: Any, offset: CardOffset) -> None:
+    """Move what is drawn next on this page by ``offset`` (rounded to printer dots). The page
+    and its boxes stay where they are: the card printer feeds the same card."""
+    dots_x, dots_y = offset.in_dots()
+    if dots_x or dots_y:
+        canvas.translate(dots_x * PRINTER_DOT_MM * MM, dots_y * PRINTER_DOT_MM * MM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +133,12 @@ class RenderedCard:
     given_names: FittedText
 
 
-def render_card(data: CardData) -> bytes:
-    """The card as a two-page PDF: front, then back."""
-    return build_card(data).pdf
+def render_card(data: CardData, *, offset: CardOffset = NO_OFFSET) -> bytes:
+    """The card as a two-page PDF: front, then back, moved by the printer's ``offset``."""
+    return build_card(data, offset=offset).pdf
 
 
-def build_card(data: CardData) -> RenderedCard:
+def build_card(data: CardData, *, offset: CardOffset = NO_OFFSET) -> RenderedCard:
     """The card's PDF with what a caller may need to know about how it came out."""
     mrz = _checked_mrz(data.mrz)
     matrix = qr_matrix(data.qr_text, error_correction=ErrorCorrection.M, max_version=MAX_QR_VERSION)
@@ -114,9 +150,11 @@ def build_card(data: CardData) -> RenderedCard:
     trim = (BLEED_MM, BLEED_MM, BLEED_MM + ID1_WIDTH_MM, BLEED_MM + ID1_HEIGHT_MM)
     canvas.setTrimBox(tuple(edge * MM for edge in trim))
     canvas.setBleedBox((0, 0, PAGE_WIDTH_MM * MM, PAGE_HEIGHT_MM * MM))
+    shift_page(canvas, offset)
     front = _Front(canvas)
     surname, given_names = front.draw(data)
     canvas.showPage()
+    shift_page(canvas, offset)  # a new page starts from a fresh graphics state
     module_dots = _Back(canvas).draw(data, mrz, matrix)
     return RenderedCard(
         pdf=pdf.finish(),
@@ -262,9 +300,12 @@ class _Front(_Side):
         canvas = self.canvas
         canvas.setFillColorRGB(*_HEADER_RGB)
         # Into the bleed on three sides: the cut may fall a little outside the card's edge.
+        # Past the page by the largest printer offset, so a shifted card has no white edge
+        # (what lies outside the page is clipped).
+        spare = MAX_OFFSET_MM * MM
         canvas.rect(
-            0, _pt(_HEADER_BOTTOM_MM), PAGE_WIDTH_MM * MM,
-            (PAGE_HEIGHT_MM - BLEED_MM - _HEADER_BOTTOM_MM) * MM, stroke=0, fill=1,
+            -spare, _pt(_HEADER_BOTTOM_MM), PAGE_WIDTH_MM * MM + 2 * spare,
+            (PAGE_HEIGHT_MM - BLEED_MM - _HEADER_BOTTOM_MM) * MM + spare, stroke=0, fill=1,
         )  # fmt: skip
         width = ID1_WIDTH_MM - 6
         self.text(

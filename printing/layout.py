@@ -184,6 +184,24 @@ class _Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class _Banner:
+    """A line of bold text in a frame across the column: the mark of a duplicate."""
+
+    line: _Line
+    width: float
+
+    @property
+    def height(self) -> float:
+        return self.line.size * (LINE_SPACING + 0.9)
+
+    def draw(self, canvas: Any, left: float, top: float) -> None:
+        pad = self.line.size * 0.5
+        canvas.setLineWidth(1.2)
+        canvas.rect(left, top - self.height, self.width, self.height, stroke=1, fill=0)
+        self.line.draw(canvas, left, top - pad)
+
+
+@dataclass(frozen=True, slots=True)
 class _Qr:
     matrix: QrMatrix
     module: float
@@ -244,6 +262,13 @@ class Column:
             for line in wrap_text(value, value_face, size, value_width)
         )
         self._blocks.append(_Row(label_lines, value_lines))
+
+    def banner(self, text: str, size: float) -> None:
+        """One line of bold text, centred in a frame the column's width (shrunk to fit)."""
+        inner = self.width - size
+        fitted = fit_text(text, Face.SANS_BOLD, width=inner, size=size, min_size=size * 0.6)
+        line = self._line(fitted.text, Face.SANS_BOLD, fitted.size, self.width, Align.CENTER)
+        self._blocks.append(_Banner(line, self.width))
 
     def gap(self, height: float) -> None:
         self._blocks.append(_Gap(height))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from reportlab import rl_config
@@ -11,6 +12,8 @@ from reportlab.pdfgen.canvas import Canvas
 from printing.fonts import Face, font
 
 CREATOR = "Reception Desk"
+POINTS_PER_MM = 72 / 25.4
+_MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
 
 # reportlab wraps binary streams (the photo, compressed pages) in ASCII85 by default, a relic
 # of 7-bit mail: 25 % larger and, in pure Python, a third of a card's rendering time. The
@@ -42,3 +45,16 @@ class PdfCanvas:
         self.canvas.showPage()
         self.canvas.save()
         return self._buffer.getvalue()
+
+
+def first_page_size_mm(pdf: bytes) -> tuple[float, float]:
+    """The width and height of the first page of a PDF made by `PdfCanvas`, in millimetres.
+
+    Roll documents are as long as their content, and a printer must be told the length.
+    Only for this module's own output, whose page objects reportlab writes uncompressed.
+    """
+    found = _MEDIA_BOX.search(pdf)
+    if found is None:
+        raise ValueError("no page size in this PDF")
+    left, bottom, right, top = (float(value) for value in found.groups())
+    return (right - left) / POINTS_PER_MM, (top - bottom) / POINTS_PER_MM

@@ -17,7 +17,7 @@ from printing.fonts import Face
 from printing.layout import MM, Align, Column, Paper
 from printing.pdf import PdfCanvas
 from printing.qr import ErrorCorrection, qr_matrix
-from printing.wording import day, moment, money, translator
+from printing.wording import DUPLICATE_MARK, day, moment, money, translator
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +33,11 @@ class ReceiptData:
     currency: str
     payment_reference: str  # empty when no fee is due
     documents_received: tuple[str, ...]
-    decision_due: date
+    decision_due: date | None  # None for a service whose decision has no set term
     issued_at: datetime
     qr_text: str  # the signed receipt code
+    # A copy printed again: marked, so that two originals of one receipt never circulate.
+    duplicate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,9 @@ def _content(data: ReceiptData, language: str, form: _Format) -> Column:
     column.text(data.office_name, Face.SANS_BOLD, form.title_size, align=Align.CENTER)
     column.gap(size * 0.5)
     column.text(t(_TITLE), Face.SANS_BOLD, size + 2, align=Align.CENTER)
+    if data.duplicate:
+        column.gap(size * 0.5)
+        column.banner(t(DUPLICATE_MARK), size + 4)
     column.rule()
     row(N_("Application number"), data.application_number, Face.MONO)
     row(N_("Date"), moment(data.issued_at))
@@ -105,7 +110,7 @@ def _content(data: ReceiptData, language: str, form: _Format) -> Column:
     row(N_("Service"), data.service)
     row(N_("State fee"), money(data.fee, data.currency, language))
     row(N_("Payment reference"), data.payment_reference or _NOTHING, Face.MONO)
-    row(N_("Decision due by"), day(data.decision_due))
+    row(N_("Decision due by"), day(data.decision_due) if data.decision_due else _NOTHING)
     column.rule()
     column.text(t(N_("Documents received")), Face.SANS_BOLD, size)
     for number, document in enumerate(data.documents_received, start=1):

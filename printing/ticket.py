@@ -11,7 +11,7 @@ from app.i18n import N_
 from printing.fonts import Face
 from printing.layout import MM, Align, Column
 from printing.pdf import PdfCanvas
-from printing.wording import moment, translator
+from printing.wording import DUPLICATE_MARK, moment, translator
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class TicketData:
     estimated_wait_minutes: int
     hall: str | None = None
     counter: str | None = None  # a counter, or a range of them ("1–4")
+    duplicate: bool = False  # printed again for the same visitor: marked as such
 
 
 ROLL_WIDTH: Final = 80 * MM
@@ -45,6 +46,9 @@ def render_ticket(data: TicketData, *, language: str) -> bytes:
         data.number, Face.SANS_BOLD, _NUMBER_SIZE, min_size=_NUMBER_MIN_SIZE, align=Align.CENTER
     )
     column.text(data.service, Face.SANS_BOLD, 11, align=Align.CENTER)
+    if data.duplicate:
+        column.gap(2)
+        column.banner(t(DUPLICATE_MARK), 12)
     column.rule()
     column.text(moment(data.issued_at), Face.SANS, 9, align=Align.CENTER)
     if data.people_ahead > 0:

@@ -13,10 +13,12 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 
 from app.clock import office_zone
-from app.i18n import LANGUAGES, translate_to
+from app.i18n import LANGUAGES, N_, translate_to
 
 # The card is bilingual: the state language first, then English for readers abroad.
 CARD_LANGUAGES: tuple[str, str] = ("az", "en")
+# Printed across a receipt or ticket made again: two originals of one paper never circulate.
+DUPLICATE_MARK = N_("DUPLICATE")
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -1,5 +1,5 @@
 """Shared fixtures: a fresh data folder, the desk's core on SQLite or on the session's own
-PostgreSQL, and a controllable clock."""
+PostgreSQL, a controllable clock, and the session's own CUPS scheduler."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from app.config import Config
 from app.datafolder import prepare
 from app.i18n import set_language
 from app.services import setup
+from tests.support.cups import CupsUnavailableError, PrivateCups, start_private_cups
 from tests.support.postgres import PostgresCluster, find_pg_bin, start_cluster
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -108,3 +109,17 @@ def sqlite_started(config: Config, clock: ManualClock) -> Iterator[Started]:
     result = start_core(config, clock=clock)
     yield result
     result.core.database.dispose()
+
+
+@pytest.fixture(scope="session")
+def private_cups() -> Iterator[PrivateCups]:
+    """A cupsd of the test session's own, stopped (and its files removed) at the end: the
+    printing, service and screen tests print to its cups-pdf queues."""
+    try:
+        cups = start_private_cups()
+    except CupsUnavailableError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"{error}: `make test` installs what it needs and runs as root")
+        pytest.skip(str(error))
+    yield cups
+    cups.stop()

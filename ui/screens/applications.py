@@ -2,7 +2,8 @@
 each one's history; drafts and e-applications from the portal are continued at Intake, and the
 clerk moves an application on (sent, card printed, handed over) or records a withdrawal.
 
-Keyboard: Ctrl+F goes to the number filter; Enter on a row continues a draft at Intake.
+Keyboard: Ctrl+F goes to the number filter; Enter on a row continues a draft at Intake;
+Ctrl+P prints (or reprints, marked as a duplicate) a submitted application's receipt.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ui.context import DeskContext
 from ui.models.table import ColumnSpec, DataclassTableModel, record_table
 from ui.ops import describe_error
 from ui.widgets.forms import error_label, heading, show_error
+from ui.widgets.receipt_button import ReceiptButton
 
 if TYPE_CHECKING:
     from app.services.core import Core
@@ -116,6 +118,7 @@ class ApplicationsScreen(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.continue_button = QPushButton()
         self.move_buttons = {state: QPushButton() for state in CLERK_MOVES}
+        self.receipt = ReceiptButton(context, self, hidden_when_idle=False)
         self.error = error_label()
 
         filters = QHBoxLayout()
@@ -125,6 +128,7 @@ class ApplicationsScreen(QWidget):
         actions.addWidget(self.continue_button)
         for button in self.move_buttons.values():
             actions.addWidget(button)
+        actions.addWidget(self.receipt.button)
         actions.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.table, 3)
@@ -173,6 +177,7 @@ class ApplicationsScreen(QWidget):
         }
         for state, button in self.move_buttons.items():
             button.setText(labels[state])
+        self.receipt.retranslate()
         self.model.retranslate()
         if self._current is not None:
             self._show(self._current)
@@ -310,6 +315,7 @@ class ApplicationsScreen(QWidget):
         )
         for state, button in self.move_buttons.items():
             button.setEnabled(current is not None and can_transition(current.state, state))
+        self.receipt.offer(current)
 
     def continue_selected(self) -> None:
         current = self._current

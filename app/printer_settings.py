@@ -1,0 +1,64 @@
+"""The printers this desk uses for each paper, and its card printers' calibration.
+
+Both belong to the computer, not the office: printer names are the names this computer's print
+service gives its queues, and a card printer's offset is a property of the one unit attached
+here. So they are kept in the desk's own settings file (`app.config`), never in the office's
+settings table that every desk of the office shares.
+"""
+
+from __future__ import annotations
+
+from app.config import Config, save_setting
+from app.errors import ConfigError, ValidationError
+from app.i18n import _
+from printing.card import MAX_OFFSET_MM, NO_OFFSET, CardOffset
+from printing.spool import PaperKind
+
+
+def printer_for(config: Config, paper: PaperKind) -> str | None:
+    """The printer last used for ``paper`` on this computer, if any."""
+    return config.printers.get(paper.value) or None
+
+
+def remember_printer(config: Config, paper: PaperKind, printer: str) -> Config:
+    """Keep ``printer`` as this computer's printer for ``paper``; returns the new settings."""
+    if printer_for(config, paper) == printer:
+        return config
+    return save_setting(config, "printers", {**config.printers, paper.value: printer})
+
+
+def card_offset(config: Config, printer: str) -> CardOffset:
+    """The calibration of the card printer ``printer``: no offset until it is measured."""
+    entry = config.card_offsets.get(printer)
+    if entry is None:
+        return NO_OFFSET
+    try:
+        return CardOffset(*entry)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(
+            _(
+                "The card printer offset saved for “{printer}” is not usable: calibrate the "
+                "printer again."
+            ).format(printer=printer),
+            detail=repr(entry),
+        ) from error
+
+
+def checked_offset(x_mm: float, y_mm: float) -> CardOffset:
+    """An offset as a person entered it, refused when it cannot be a printer's."""
+    if abs(x_mm) > MAX_OFFSET_MM or abs(y_mm) > MAX_OFFSET_MM:
+        raise ValidationError(
+            _(
+                "A card printer offset is at most {limit} mm each way: a larger error means "
+                "the card is fed wrongly. Check the printer's card guide and print the test "
+                "card again."
+            ).format(limit=f"{MAX_OFFSET_MM:g}"),
+            field="card_offset",
+        )
+    return CardOffset(x_mm, y_mm)
+
+
+def save_card_offset(config: Config, printer: str, offset: CardOffset) -> Config:
+    """Keep the calibration of the card printer ``printer``; returns the new settings."""
+    offsets = {**config.card_offsets, printer: [offset.x_mm, offset.y_mm]}
+    return save_setting(config, "card_offsets", offsets)

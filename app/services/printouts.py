@@ -1,0 +1,126 @@
+"""Printing a document for a record: render it (a duplicate if printed before), send it to a
+printer, and log the print, whether the printer took it or not.
+
+A `Printable` is what a screen previews and prints: the record it belongs to and a function
+that renders its PDF for a paper, as a first copy or a duplicate, with a card printer's
+offset. The sending goes through a `PrinterBackend` (CUPS here, Qt's spooler on Windows),
+so this module knows no Qt. It runs off the UI thread: rendering and the print service take
+a moment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.domain.changes import Outcome
+from app.domain.prints import PrintEntry, PrintKind, PrintResult
+from app.domain.users import Actor
+from app.services import print_log
+from app.services.core import Core
+from printing.card import NO_OFFSET, CardOffset
+from printing.pdf import first_page_size_mm
+from printing.spool import Media, PaperKind, PrinterBackend, PrinterError
+
+
+@dataclass(frozen=True, slots=True)
+class RenderRequest:
+    paper: PaperKind
+    duplicate: bool = False
+    card_offset: CardOffset = NO_OFFSET  # the chosen card printer's calibration
+
+
+@dataclass(frozen=True, slots=True)
+class Printable:
+    """A document of a record, ready to be rendered for any of its papers."""
+
+    kind: PrintKind
+    record_id: uuid.UUID
+    number: str
+    title: str  # names the job in the printer's queue
+    papers: tuple[PaperKind, ...]  # what it can be printed on, the usual one first
+    render: Callable[[RenderRequest], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOrder:
+    """What the clerk chose in the preview."""
+
+    printer: str
+    paper: PaperKind
+    copies: int = 1
+    card_offset: CardOffset = NO_OFFSET
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    pdf: bytes
+    duplicate: bool  # the document was printed before: this copy is marked
+
+
+def media_for(paper: PaperKind, pdf: bytes) -> Media:
+    """The page a printer must be told about: a roll document is as long as its content."""
+    if paper is PaperKind.A4:
+        return Media.a4()
+    if paper is PaperKind.CARD:
+        return Media.card()
+    width, height = first_page_size_mm(pdf)
+    return Media.roll(height_mm=round(height, 2), width_mm=round(width, 2))
+
+
+def preview(
+    core: Core,
+    actor: Actor,
+    document: Printable,
+    paper: PaperKind,
+    card_offset: CardOffset = NO_OFFSET,
+) -> Preview:
+    """The PDF as the next print would come out: marked as a duplicate if printed before."""
+    duplicate = print_log.sent_count(core, actor, document.kind, document.record_id) > 0
+    return Preview(document.render(RenderRequest(paper, duplicate, card_offset)), duplicate)
+
+
+def print_document(
+    core: Core, actor: Actor, document: Printable, order: PrintOrder, backend: PrinterBackend
+) -> Outcome[PrintEntry]:
+    """Send the document to the chosen printer and log the print.
+
+    A reprint is checked before anything is sent (it needs the permission to correct
+    records). A printer's fault is logged as a failed print and raised again as the
+    `PrinterError`, which carries the PDF: nothing is lost, the clerk can try again.
+    """
+    if order.paper not in document.papers:
+        raise ValueError(f"{document.kind} cannot be printed on {order.paper}")
+    duplicate = print_log.sent_count(core, actor, document.kind, document.record_id) > 0
+    print_log.require_may_print(actor, reprint=duplicate)
+    pdf = document.render(RenderRequest(order.paper, duplicate, order.card_offset))
+
+    def log(result: PrintResult, *, reason: str = "", job_id: str = "") -> Outcome[PrintEntry]:
+        return print_log.record_print(
+            core,
+            actor,
+            kind=document.kind,
+            record_id=document.record_id,
+            number=document.number,
+            printer=order.printer,
+            copies=order.copies,
+            result=result,
+            reason=reason,
+            job_id=job_id,
+        )
+
+    try:
+        job = backend.submit(
+            pdf,
+            printer=order.printer,
+            media=media_for(order.paper, pdf),
+            copies=order.copies,
+            title=document.title,
+        )
+    except PrinterError as error:
+        log(PrintResult.FAILED, reason=error.message)
+        if error.pdf is None:
+            error.pdf = pdf
+        raise
+    return log(PrintResult.SENT, job_id=job.job_id)
