@@ -6,16 +6,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# What the desk needs from the system to show its windows (Qt's xcb and offscreen platforms).
+# What the desk needs from the system to show its windows (Qt's xcb and offscreen platforms),
+# and libpulse0, without which Qt Multimedia (the display's announcements) does not load.
 DESK_APT := libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 \
 	libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 \
-	fonts-dejavu-core fonts-dejavu-extra
+	fonts-dejavu-core fonts-dejavu-extra libpulse0
 # What the tests and the bundle need besides: the PostgreSQL server and the CUPS print server
 # (with a PDF queue) that the suite starts itself, poppler to render printed PDFs back to
-# pixels, objdump for PyInstaller.
+# pixels, objdump for PyInstaller, SANE's scanimage (the scanning tests use its test backend).
 TEST_APT := postgresql binutils cups cups-bsd cups-client cups-ipp-utils \
-	printer-driver-cups-pdf ghostscript poppler-utils
+	printer-driver-cups-pdf ghostscript poppler-utils sane-utils
 
 PO_FILES := $(wildcard resources/translations/*/LC_MESSAGES/reception.po)
 MO_FILES := $(PO_FILES:.po=.mo)
