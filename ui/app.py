@@ -2,6 +2,8 @@
 
 ``reception-desk --smoke`` starts, shows the login window (offscreen where there is no
 screen), waits for the database, prints ``ready`` and exits 0: the check CI and packagers run.
+``--kiosk`` and ``--display`` start the ticket kiosk or the waiting-room display instead of the
+desk (see :mod:`ui.standalone`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--language", choices=("az", "ru", "en"))
     parser.add_argument(
         "--smoke", action="store_true", help="start, show the login window, print 'ready', exit"
+    )
+    role = parser.add_mutually_exclusive_group()
+    role.add_argument(
+        "--kiosk", action="store_true", help="the ticket kiosk, full screen, without a login"
+    )
+    role.add_argument(
+        "--display", action="store_true", help="the waiting-room display, full screen"
+    )
+    parser.add_argument(
+        "--screen", type=int, help="the display's screen: 0 is the first (default: settings)"
     )
     parser.add_argument("--probe", choices=("startup", "idle-memory"), help=argparse.SUPPRESS)
     return parser.parse_args(list(argv))
@@ -71,6 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     context = DeskContext(
         config=config, ops=ops, bus=bus, idle_lock_minutes=config.idle_lock_minutes
     )
+    if args.kiosk or args.display:
+        from ui import standalone
+
+        kind = standalone.KIOSK if args.kiosk else standalone.DISPLAY
+        screen = config.display_screen if args.screen is None else args.screen
+        return standalone.run(app, context, kind, screen=screen, smoke=args.smoke)
     window = MainWindow(context)
     window.show()
     window.login.username.setFocus()

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 SCREENS: list[tuple[str, str, str]] = [
     ("home", "ui.screens.home:HomeScreen", N_("Home")),
     ("intake", "ui.screens.intake:IntakeScreen", N_("Intake")),
+    ("queue", "ui.screens.queue:QueueScreen", N_("Queue")),
     ("persons", "ui.screens.persons:PersonsScreen", N_("Persons")),
     ("applications", "ui.screens.applications:ApplicationsScreen", N_("Applications")),
     ("verify", "ui.screens.verify:VerifyScreen", N_("Verify")),

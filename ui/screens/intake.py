@@ -4,7 +4,8 @@ scratchpad as it is typed, so a crash or a power cut loses nothing.
 
 Keyboard: the reader types into the applicant line (or anywhere in the form: an MRZ is
 recognised in any line); Enter moves on; Ctrl+D ticks every document; Ctrl+Enter submits;
-Ctrl+S saves a draft; Ctrl+N starts a new form; F3 goes back to the applicant.
+Ctrl+S saves a draft; Ctrl+N starts a new form; F3 goes back to the applicant; after a
+submission Ctrl+P opens the receipt's preview.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from app.domain.applications import Application, ApplicationForm, FormDraft, Pay
 from app.domain.changes import Changes, Topic
 from app.domain.masterdata import Service
 from app.domain.persons import Person, PersonSummary
+from app.domain.queue import Ticket
 from app.errors import ValidationError
 from app.i18n import _, current_language
 from app.intake.calendar import WorkingCalendar
@@ -46,6 +48,7 @@ from ui.ops import describe_error
 from ui.screens.persons import PersonColumn
 from ui.widgets.forms import error_label, heading, show_error
 from ui.widgets.mrz_input import MrzCollector, looks_like_mrz_line
+from ui.widgets.receipt_button import ReceiptButton
 from ui.widgets.service_form import ServiceForm
 
 if TYPE_CHECKING:
@@ -112,6 +115,7 @@ class IntakeScreen(QWidget):
         self._loading = False  # filling the form from a draft: not an edit to save
         self._dirty = False
         self._recovered_checked = False
+        self._ticket: Ticket | None = None  # the queue ticket of the visitor served, if any
 
         self.header = heading()
         self.applicant_label = QLabel()
@@ -160,6 +164,8 @@ class IntakeScreen(QWidget):
         self.submit_button = QPushButton()
         self.draft_button = QPushButton()
         self.new_button = QPushButton()
+        # The receipt of the application just submitted: Ctrl+P, or this button.
+        self.receipt = ReceiptButton(context, self, hidden_when_idle=True)
 
         self._build_layout(scroll)
         self._connect()
@@ -205,6 +211,7 @@ class IntakeScreen(QWidget):
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.draft_button)
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.receipt.button)
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -286,6 +293,7 @@ class IntakeScreen(QWidget):
         self.submit_button.setText(_("&Submit (Ctrl+Enter)"))
         self.draft_button.setText(_("Save as dra&ft (Ctrl+S)"))
         self.new_button.setText(_("New form (Ctrl+N)"))
+        self.receipt.retranslate()
         self.candidates.retranslate()
         self._fill_service_names()
         self.form.retranslate()
@@ -366,6 +374,9 @@ class IntakeScreen(QWidget):
             self._loading = False
 
     def open_record(self, application_id: object) -> None:
+        if isinstance(application_id, Ticket):  # a visitor called at the queue panel
+            self.start_for_ticket(application_id)
+            return
         core = self._context.core
         if core is None or not isinstance(application_id, uuid.UUID):
             return
@@ -644,9 +655,50 @@ class IntakeScreen(QWidget):
             parts.append(
                 _("Decision due {date}.").format(date=application.decision_due.strftime("%d.%m.%Y"))
             )
+        parts.append(_("Print the receipt with Ctrl+P."))
         self._reset()
         self.message.setText(" ".join(parts))
+        self.receipt.offer(application)
         self.sig_submitted.emit(application)
+        self._link_ticket(application)
+
+    # --- the visitor called at the queue panel ------------------------------------------------
+
+    def start_for_ticket(self, ticket: Ticket) -> None:
+        """A new form for the called visitor, with the ticket's service chosen; the application
+        submitted from it is linked to the ticket. A form with unsaved typing is never wiped."""
+        if not self._services:  # the screen opens for the first time: its services are loading
+
+            def when_ready() -> None:
+                self.sig_ready.disconnect(when_ready)
+                self.start_for_ticket(ticket)
+
+            self.sig_ready.connect(when_ready)
+            return
+        if self._dirty or self._person is not None or self._application_id is not None:
+            self.message.setText(
+                _(
+                    "Submit or save the form in progress first (Ctrl+S), then open ticket {number}."
+                ).format(number=ticket.number)
+            )
+            return
+        self._reset()
+        self._ticket = ticket
+        self.service.setCurrentIndex(max(0, self.service.findData(ticket.service_code)))
+        self._dirty = False  # choosing the service is not typing
+        self.message.setText(
+            _("Ticket {number}: read the visitor's passport.").format(number=ticket.number)
+        )
+
+    def _link_ticket(self, application: Application) -> None:
+        ticket, self._ticket, core = self._ticket, None, self._context.core
+        if ticket is None or core is None:
+            return
+        from app.services import queue
+
+        self._context.ops.mutate(
+            queue.link_application, core, self._context.actor, ticket.id, application.id
+        ).failure(lambda error: show_error(self.error, describe_error(error))).run()
 
     def _on_refused(self, error: BaseException) -> None:
         if not isinstance(error, FormProblemsError):

@@ -1,0 +1,1 @@
+"""The waiting-room display: a window for a second screen that shows and announces calls."""
