@@ -58,7 +58,8 @@ def test_call_serve_and_end_with_the_keys(qtbot: QtBot, desk: Desk) -> None:
     # The counter is remembered in the desk's settings for the next start.
     qtbot.waitUntil(lambda: desk.context.config.queue_counter == 1, timeout=WAIT_MS)
     assert load_config(data_dir=desk.context.config.data_dir).queue_counter == 1
-    assert [t.number for t in screen.waiting.rows] == [first.number, second.number]
+    expected = [first.number, second.number]
+    qtbot.waitUntil(lambda: [t.number for t in screen.waiting.rows] == expected, timeout=WAIT_MS)
     assert not screen.buttons["start"].isEnabled()
 
     called = _act(qtbot, screen, Qt.Key.Key_F5)
