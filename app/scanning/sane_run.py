@@ -108,6 +108,7 @@ class ScanRun:
         self._done = 0
         self._current = 0  # the page scanimage is on, as it announced
         self._page_fraction = 0.0
+        self._reported = 0.0  # the fraction last shown: the bar never moves back
 
     def pages(self) -> Iterator[ScannedPage]:
         try:
@@ -226,7 +227,11 @@ class ScanRun:
         if self._count == 1:
             self._task.set_progress(1.0 if self._done else self._page_fraction, message)
         elif self._count < MAX_PAGES:
-            self._task.set_progress((self._done + self._page_fraction) / self._count, message)
+            # scanimage's progress lines and its finished pages reach us on separate streams:
+            # a late line of the last page must not move the bar back.
+            fraction = max(self._reported, (self._done + self._page_fraction) / self._count)
+            self._reported = fraction
+            self._task.set_progress(fraction, message)
         else:
             self._task.set_progress(None, message)
 

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -92,6 +92,8 @@ class PrintPreviewDialog(QDialog):
         self._buffer: QBuffer | None = None  # the bytes QtPdf reads: kept while shown
         self.view = QPdfView(self)
         self.view.setAccessibleName("preview")
+        # Clicks may scroll the pages, but the keyboard stays on Print: Enter prints.
+        self.view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.view.setDocument(self.pdf)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
