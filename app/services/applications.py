@@ -299,10 +299,15 @@ def _live_person(session: Session, person_id: uuid.UUID | None) -> PersonRow | N
     return row
 
 
-def _editable(session: Session, application_id: uuid.UUID) -> ApplicationRow:
+def _locked(session: Session, application_id: uuid.UUID) -> ApplicationRow:
     row = session.get(ApplicationRow, application_id, with_for_update=True)
     if row is None:
         raise NotFoundError(_("There is no such application."))
+    return row
+
+
+def _editable(session: Session, application_id: uuid.UUID) -> ApplicationRow:
+    row = _locked(session, application_id)
     if row.state != ApplicationState.DRAFT:
         raise ConflictError(
             _("The application {number} is “{state}” already: it can no longer be edited.").format(
@@ -326,6 +331,27 @@ def _add_history(
             note=note,
         )
     )
+
+
+def _recorded(
+    tx: Transaction,
+    row: ApplicationRow,
+    action: str,
+    before: dict[str, Any] | None,
+    *,
+    sync: bool = True,
+) -> Outcome[Application]:
+    """Audit the change (and queue it for the centre); the application as it now stands."""
+    tx.record(
+        action=action,
+        entity=ENTITY,
+        entity_id=row.id,
+        before=before,
+        after=snapshot(row),
+        topics=(Topic.APPLICATIONS,),
+        sync=sync,
+    )
+    return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
 
 
 def _new_row(tx: Transaction, form: ApplicationForm, channel: Channel) -> ApplicationRow:
@@ -379,16 +405,8 @@ def save_draft(
         after = snapshot(row)
         if after == before:
             return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
-        row.updated_at = core.clock.now()
-        tx.record(
-            action="application.save_draft",
-            entity=ENTITY,
-            entity_id=row.id,
-            before=before,
-            after=after,
-            topics=(Topic.APPLICATIONS,),
-        )
-        return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
+        row.updated_at = core.clock.now()  # not in the snapshot: `after` stays what it was
+        return _recorded(tx, row, "application.save_draft", before)
 
 
 def _number(tx: Transaction, office: OfficeRow | None, day: date) -> str:
@@ -448,15 +466,7 @@ def submit_application(
             row.payment_method, row.payment_reference = None, ""
         row.updated_at = now
         _add_history(tx, row, from_state, row.state)
-        tx.record(
-            action="application.submit",
-            entity=ENTITY,
-            entity_id=row.id,
-            before=before,
-            after=snapshot(row),
-            topics=(Topic.APPLICATIONS,),
-        )
-        return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
+        return _recorded(tx, row, "application.submit", before)
 
 
 def change_state(
@@ -483,9 +493,7 @@ def change_state(
             _("Only the centre decides on an application; its decision comes by sync.")
         )
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
-        row = tx.session.get(ApplicationRow, application_id, with_for_update=True)
-        if row is None:
-            raise NotFoundError(_("There is no such application."))
+        row = _locked(tx.session, application_id)
         before = snapshot(row)
         current = ApplicationState(row.state)
         if target is ApplicationState.SUBMITTED:
@@ -493,15 +501,7 @@ def change_state(
         row.state = transition(current, target).value
         row.updated_at = core.clock.now()
         _add_history(tx, row, current.value, row.state, clean_note)
-        tx.record(
-            action=f"application.{target.value}",
-            entity=ENTITY,
-            entity_id=row.id,
-            before=before,
-            after=snapshot(row),
-            topics=(Topic.APPLICATIONS,),
-        )
-        return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
+        return _recorded(tx, row, f"application.{target.value}", before)
 
 
 def record_payment(
@@ -518,9 +518,7 @@ def record_payment(
             field=PAYMENT_FIELD,
         )
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
-        row = tx.session.get(ApplicationRow, application_id, with_for_update=True)
-        if row is None:
-            raise NotFoundError(_("There is no such application."))
+        row = _locked(tx.session, application_id)
         if ApplicationState(row.state) not in (
             ApplicationState.DRAFT,
             ApplicationState.SUBMITTED,
@@ -534,15 +532,7 @@ def record_payment(
         before = snapshot(row)
         row.payment_method, row.payment_reference = method.value, clean
         row.updated_at = core.clock.now()
-        tx.record(
-            action="application.payment",
-            entity=ENTITY,
-            entity_id=row.id,
-            before=before,
-            after=snapshot(row),
-            topics=(Topic.APPLICATIONS,),
-        )
-        return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
+        return _recorded(tx, row, "application.payment", before)
 
 
 def receive_electronic(
@@ -574,16 +564,8 @@ def receive_electronic(
         row.external_ref = reference
         _store_form(row, form, person)
         _add_history(tx, row, None, ApplicationState.DRAFT.value, _("received from the portal"))
-        tx.record(
-            action="application.receive_electronic",
-            entity=ENTITY,
-            entity_id=row.id,
-            before=None,
-            after=snapshot(row),
-            topics=(Topic.APPLICATIONS,),
-            sync=False,  # it came from the centre; the submission goes back up
-        )
-        return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
+        # It came from the centre: only the submission goes back up.
+        return _recorded(tx, row, "application.receive_electronic", None, sync=False)
 
 
 # --- Reading ------------------------------------------------------------------------------------
