@@ -93,7 +93,8 @@ def test_receipt_printed_after_submission_then_reprinted_as_a_duplicate(
     assert "duplicate" not in dialog.heading.text()
     assert dialog.pages.text() == "1 page"
     assert dialog.current_paper() is PaperKind.A4
-    assert dialog.focusWidget() is dialog.print_button  # Enter prints, as soon as it opens
+    # Once the printers are listed, the keyboard goes to Print: Enter prints.
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.print_button, timeout=WAIT_MS)
 
     with qtbot.waitSignal(dialog.sig_printed, timeout=WAIT_MS) as printed:
         qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
