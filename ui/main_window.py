@@ -53,6 +53,7 @@ SCREENS: list[tuple[str, str, str]] = [
     ("applications", "ui.screens.applications:ApplicationsScreen", N_("Applications")),
     ("verify", "ui.screens.verify:VerifyScreen", N_("Verify")),
     ("settings", "ui.screens.settings:SettingsScreen", N_("Settings")),
+    ("scan", "ui.screens.scan:ScanScreen", N_("Scan")),
 ]
 
 
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
             opener(record_id)
 
     def _build_screens(self) -> None:
+        self._stop_screens_work()
         self.navigation.clear()
         while (page := self.pages.widget(0)) is not None:
             self.pages.removeWidget(page)
@@ -337,6 +339,14 @@ class MainWindow(QMainWindow):
 
     # --- change notices ----------------------------------------------------------------------
 
+    def _stop_screens_work(self) -> None:
+        """Long work a screen runs (a scan through the feeder) stops, keeping what it finished,
+        so that closing or a new login does not wait for it."""
+        for screen in self.screens.values():
+            stop = getattr(screen, "stop_work", None)
+            if stop is not None:
+                stop()
+
     def _refresh_screens(self) -> None:
         for screen in self.screens.values():
             refresh = getattr(screen, "refresh", None)
@@ -360,6 +370,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+        self._stop_screens_work()
         self.context.ops.shutdown()
         if self.context.core is not None:
             self.context.core.database.dispose()

@@ -36,6 +36,12 @@ _OPEN_STATES = frozenset(
 )
 
 
+def takes_documents(state: ApplicationState) -> bool:
+    """Whether documents may still be attached to an application in ``state``: screens offer
+    scanning only where the attachment would be accepted."""
+    return state in _OPEN_STATES
+
+
 def to_attachment(row: AttachmentRow) -> Attachment:
     return Attachment(
         id=row.id,

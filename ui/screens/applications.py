@@ -3,7 +3,8 @@ each one's history; drafts and e-applications from the portal are continued at I
 clerk moves an application on (sent, card printed, handed over) or records a withdrawal.
 
 Keyboard: Ctrl+F goes to the number filter; Enter on a row continues a draft at Intake;
-Ctrl+P prints (or reprints, marked as a duplicate) a submitted application's receipt.
+Ctrl+P prints (or reprints, marked as a duplicate) a submitted application's receipt; Ctrl+D
+opens the Scan screen for a document of the application's checklist.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from app.intake.defaults import expand_typed_date
 from app.intake.lifecycle import ApplicationState, can_transition
 from app.intake.validation import parse_date
 from app.services import applications
+from app.services.attachments import takes_documents
 from ui.context import DeskContext
 from ui.models.table import ColumnSpec, DataclassTableModel, record_table
 from ui.ops import describe_error
@@ -117,6 +119,7 @@ class ApplicationsScreen(QWidget):
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.continue_button = QPushButton()
+        self.scan_button = QPushButton()
         self.move_buttons = {state: QPushButton() for state in CLERK_MOVES}
         self.receipt = ReceiptButton(context, self, hidden_when_idle=False)
         self.error = error_label()
@@ -126,6 +129,7 @@ class ApplicationsScreen(QWidget):
             filters.addWidget(widget)
         actions = QHBoxLayout()
         actions.addWidget(self.continue_button)
+        actions.addWidget(self.scan_button)
         for button in self.move_buttons.values():
             actions.addWidget(button)
         actions.addWidget(self.receipt.button)
@@ -153,9 +157,11 @@ class ApplicationsScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.activated.connect(lambda _index: self.continue_selected())
         self.continue_button.clicked.connect(self.continue_selected)
+        self.scan_button.clicked.connect(self.scan_for_selected)
         for state, button in self.move_buttons.items():
             button.clicked.connect(lambda _c=False, s=state: self.move_selected(s))
         QShortcut(QKeySequence("Ctrl+F"), self, self.number.setFocus)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.scan_for_selected)
         context.bus.sig_changed.connect(self._on_changed)
         self.setFocusProxy(self.table)
         self._fill_states()
@@ -169,6 +175,8 @@ class ApplicationsScreen(QWidget):
         self.date_to.setPlaceholderText(_("to dd.mm.yyyy"))
         self.number.setPlaceholderText(_("Application number (Ctrl+F)"))
         self.continue_button.setText(_("&Continue at Intake (Enter)"))
+        self.scan_button.setText(_("Scan a &document… (Ctrl+D)"))
+        self.scan_button.setToolTip(_("Scan a document of the checklist and attach it (Ctrl+D)"))
         labels = {
             ApplicationState.SENT: _("Mark &sent to the centre"),
             ApplicationState.CARD_PRINTED: _("Card &printed"),
@@ -299,6 +307,14 @@ class ApplicationsScreen(QWidget):
             lines.append(_("Portal reference: {ref}").format(ref=application.external_ref))
         if application.payment_reference:
             lines.append(_("Paid: {reference}").format(reference=application.payment_reference))
+        if service is not None and service.checklist:
+            lines.append("<br><b>" + _("Documents") + "</b>")
+            for item in service.checklist:
+                label = item.label.in_language(current_language())
+                if item.key in application.received:
+                    lines.append("✓ " + _("{document} — received").format(document=label))
+                else:
+                    lines.append("✗ " + _("{document} — missing").format(document=label))
         lines.append("<br><b>" + _("History") + "</b>")
         for entry in application.history:
             when = entry.at.astimezone(office_zone()).strftime("%d.%m.%Y %H:%M")
@@ -313,6 +329,7 @@ class ApplicationsScreen(QWidget):
         self.continue_button.setEnabled(
             current is not None and current.state is ApplicationState.DRAFT
         )
+        self.scan_button.setEnabled(current is not None and takes_documents(current.state))
         for state, button in self.move_buttons.items():
             button.setEnabled(current is not None and can_transition(current.state, state))
         self.receipt.offer(current)
@@ -322,6 +339,11 @@ class ApplicationsScreen(QWidget):
         if current is None or current.state is not ApplicationState.DRAFT:
             return
         self._context.bus.sig_open.emit("intake", current.id)
+
+    def scan_for_selected(self) -> None:
+        current = self._current
+        if current is not None and takes_documents(current.state):
+            self._context.bus.sig_open.emit("scan", current.id)
 
     def move_selected(self, target: ApplicationState, note: str | None = None) -> None:
         current = self._current
