@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -516,3 +517,35 @@ class AttachmentRow(Base):
         ForeignKey("applications.id"), index=True
     )
     checklist_key: Mapped[str | None] = mapped_column(String(64))
+    # When the file reached the centre (checked by its SHA-256 there); None: still to upload.
+    uploaded_at: Mapped[datetime | None]
+
+
+class SyncStateRow(Base):
+    """This desk's enrolment with the central server and where it is in the change feed."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1: one enrolment
+    server_url: Mapped[str] = mapped_column(String(300))
+    remote_desk_id: Mapped[uuid.UUID]
+    office_code: Mapped[str] = mapped_column(String(16))
+    enrolled_at: Mapped[datetime]
+    feed_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_push_at: Mapped[datetime | None]
+    last_pull_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    clock_offset_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class PermitRow(Base):
+    """A permit the centre signed for an application of this office, ready for the card."""
+
+    __tablename__ = "permits"
+
+    number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    application_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    person_id: Mapped[uuid.UUID | None]
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    received_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

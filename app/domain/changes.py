@@ -25,6 +25,8 @@ class Topic(StrEnum):
     QUEUE = "queue"  # tickets, counters' states and pauses
     PRINTS = "prints"  # the print log: receipts, cards and tickets sent to printers
     ATTACHMENTS = "attachments"  # scanned documents stored and attached to applications
+    SYNC = "sync"  # the enrolment with the centre, the last sync, quarantined records
+    PERMITS = "permits"  # permits signed by the centre, waiting for their card
 
 
 @dataclass(frozen=True, slots=True)

@@ -504,6 +504,34 @@ def change_state(
         return _recorded(tx, row, f"application.{target.value}", before)
 
 
+def record_decision_in(
+    tx: Transaction, application_id: uuid.UUID, decision: ApplicationState, note: str = ""
+) -> Application | None:
+    """The centre's decision, as sync brings it, inside the sync's own transaction.
+
+    An application still "submitted" here reached the centre all the same (it decided on it),
+    so it passes through "sent" first, each step with its history row. The same decision again
+    changes nothing; None when the application is not on this desk.
+    """
+    if decision not in (ApplicationState.APPROVED, ApplicationState.REFUSED):
+        raise ValueError(f"not a decision: {decision}")
+    row = tx.session.get(ApplicationRow, application_id, with_for_update=True)
+    if row is None:
+        return None
+    current = ApplicationState(row.state)
+    if current is decision or current.is_final or current is ApplicationState.CARD_PRINTED:
+        return to_application(row, _history_of(tx.session, row.id))
+    before = snapshot(row)
+    steps = [decision] if current is ApplicationState.SENT else [ApplicationState.SENT, decision]
+    for step in steps:
+        moving_from = ApplicationState(row.state)
+        row.state = transition(moving_from, step).value
+        _add_history(tx, row, moving_from.value, row.state, note)
+    row.updated_at = tx.core.clock.now()
+    # Audited here, but not sent back up: the decision came from the centre.
+    return _recorded(tx, row, f"application.{decision.value}", before, sync=False).value
+
+
 def record_payment(
     core: Core, actor: Actor, application_id: uuid.UUID, method: PaymentMethod, reference: str
 ) -> Outcome[Application]:
@@ -551,21 +579,24 @@ def receive_electronic(
     if not reference:
         raise ValidationError(_("An electronic application needs its portal reference."))
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
-        existing = tx.session.execute(
-            select(ApplicationRow).where(ApplicationRow.external_ref == reference)
-        ).scalar_one_or_none()
-        if existing is not None:
-            return Outcome(
-                to_application(existing, _history_of(tx.session, existing.id)), tx.changes
-            )
-        _service(tx.session, form.service_code)
-        person = _live_person(tx.session, form.person_id)
-        row = _new_row(tx, form, Channel.E_GOV)
-        row.external_ref = reference
-        _store_form(row, form, person)
-        _add_history(tx, row, None, ApplicationState.DRAFT.value, _("received from the portal"))
-        # It came from the centre: only the submission goes back up.
-        return _recorded(tx, row, "application.receive_electronic", None, sync=False)
+        return Outcome(receive_electronic_in(tx, reference, form), tx.changes)
+
+
+def receive_electronic_in(tx: Transaction, reference: str, form: ApplicationForm) -> Application:
+    """`receive_electronic` inside the caller's transaction (sync's, with its feed cursor)."""
+    existing = tx.session.execute(
+        select(ApplicationRow).where(ApplicationRow.external_ref == reference)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return to_application(existing, _history_of(tx.session, existing.id))
+    _service(tx.session, form.service_code)
+    person = _live_person(tx.session, form.person_id)
+    row = _new_row(tx, form, Channel.E_GOV)
+    row.external_ref = reference
+    _store_form(row, form, person)
+    _add_history(tx, row, None, ApplicationState.DRAFT.value, _("received from the portal"))
+    # It came from the centre: only the submission goes back up.
+    return _recorded(tx, row, "application.receive_electronic", None, sync=False).value
 
 
 # --- Reading ------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from app.domain.users import Actor, Permission
 from app.errors import ConflictError
 from app.i18n import _
 from app.resources import resources_dir
-from app.services.core import Core
+from app.services.core import Core, Transaction
 
 if TYPE_CHECKING:
     from app.services.masterdata_file import MasterDataFile
@@ -69,43 +69,49 @@ def import_masterdata(
     from app.services.masterdata_file import parse_masterdata
 
     parsed = parse_masterdata(data, source=source)
-    header = parsed.header
     with core.changing(actor, Permission.IMPORT_MASTER_DATA) as tx:
-        loaded = current_version(tx.session)
-        if loaded is not None and loaded.sha256 == parsed.sha256:
-            return Outcome(
-                ImportReport(header.version, header.revision, parsed.counts(), True), tx.changes
-            )
-        if loaded is not None and header.revision <= loaded.revision and not allow_older:
-            raise ConflictError(
-                _(
-                    "This file has revision {new}, but revision {old} is loaded already. "
-                    "Only newer master data can be imported."
-                ).format(new=header.revision, old=loaded.revision)
-            )
-        _apply(tx.session, parsed, now=core.clock.now())
-        tx.session.add(
-            MasterDataVersionRow(
-                version=header.version,
-                revision=header.revision,
-                sha256=parsed.sha256,
-                counts=parsed.counts(),
-                imported_at=core.clock.now(),
-                imported_by=actor.username,
-            )
+        report = import_parsed_in(tx, parsed, allow_older=allow_older)
+        return Outcome(report, tx.changes)
+
+
+def import_parsed_in(
+    tx: Transaction, parsed: MasterDataFile, *, allow_older: bool = False
+) -> ImportReport:
+    """Load a checked master data file inside the caller's transaction (sync saves its feed
+    cursor in the same one). The file already loaded changes nothing."""
+    header = parsed.header
+    loaded = current_version(tx.session)
+    if loaded is not None and loaded.sha256 == parsed.sha256:
+        return ImportReport(header.version, header.revision, parsed.counts(), True)
+    if loaded is not None and header.revision <= loaded.revision and not allow_older:
+        raise ConflictError(
+            _(
+                "This file has revision {new}, but revision {old} is loaded already. "
+                "Only newer master data can be imported."
+            ).format(new=header.revision, old=loaded.revision)
         )
-        tx.record(
-            action="masterdata.import",
-            entity="masterdata",
-            entity_id=header.version,
-            before={"revision": loaded.revision} if loaded else None,
-            after={"revision": header.revision, "sha256": parsed.sha256, **parsed.counts()},
-            topics=(Topic.MASTER_DATA, Topic.USERS),
-            sync=False,
+    now = tx.core.clock.now()
+    _apply(tx.session, parsed, now=now)
+    tx.session.add(
+        MasterDataVersionRow(
+            version=header.version,
+            revision=header.revision,
+            sha256=parsed.sha256,
+            counts=parsed.counts(),
+            imported_at=now,
+            imported_by=tx.actor.username,
         )
-        return Outcome(
-            ImportReport(header.version, header.revision, parsed.counts(), False), tx.changes
-        )
+    )
+    tx.record(
+        action="masterdata.import",
+        entity="masterdata",
+        entity_id=header.version,
+        before={"revision": loaded.revision} if loaded else None,
+        after={"revision": header.revision, "sha256": parsed.sha256, **parsed.counts()},
+        topics=(Topic.MASTER_DATA, Topic.USERS),
+        sync=False,
+    )
+    return ImportReport(header.version, header.revision, parsed.counts(), False)
 
 
 def _apply(session: Session, parsed: MasterDataFile, *, now: datetime) -> None:
