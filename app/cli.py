@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app import __version__, cli_printers, cli_qr, cli_queue, cli_sync
+from app import __version__, cli_printers, cli_qr, cli_queue, cli_report, cli_sync
 from app.bootstrap import Started, start_core
 from app.config import Config, load_config
 from app.datafolder import prepare
@@ -635,6 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_qr.add_parser(commands, common)
     cli_queue.add_parser(commands, common)
+    cli_report.add_parser(commands, common)
     cli_sync.add_parser(commands, common)
 
     status = commands.add_parser("status", parents=[common], help=_("the desk's state"))

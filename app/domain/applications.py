@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.domain.masterdata import LocalizedText
-from app.i18n import N_, _
+from app.i18n import N_, _, translate_to
 from app.intake.lifecycle import ApplicationState
 
 
@@ -23,6 +23,10 @@ class PaymentMethod(StrEnum):
     @property
     def label(self) -> str:
         return _(_PAYMENT_LABELS[self])
+
+    def label_in(self, language: str) -> str:
+        """The label in a printout's language, whatever the screen's."""
+        return translate_to(language, _PAYMENT_LABELS[self])
 
 
 _PAYMENT_LABELS: dict[PaymentMethod, str] = {

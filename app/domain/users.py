@@ -36,6 +36,8 @@ class Permission(StrEnum):
     CLOSE_DAY = "close_day"
     CORRECT_RECORDS = "correct_records"  # voids, reprints
     BACKUP = "backup"
+    # The office's summaries (a day, a week, a month): every clerk's work and the fees taken.
+    VIEW_REPORTS = "view_reports"
 
 
 # Supervisors run the office's day and its people; administrators set the desk up. Both may
@@ -51,6 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CLOSE_DAY,
             Permission.CORRECT_RECORDS,
             Permission.BACKUP,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.ADMIN: frozenset(Permission),

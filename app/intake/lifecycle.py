@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from app.errors import ConflictError
-from app.i18n import N_, _
+from app.i18n import N_, _, translate_to
 
 
 class ApplicationState(StrEnum):
@@ -30,6 +30,10 @@ class ApplicationState(StrEnum):
     @property
     def label(self) -> str:
         return _(_STATE_LABELS[self])
+
+    def label_in(self, language: str) -> str:
+        """The label in a printout's language, whatever the screen's."""
+        return translate_to(language, _STATE_LABELS[self])
 
     @property
     def is_final(self) -> bool:

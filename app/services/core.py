@@ -155,4 +155,5 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.CLOSE_DAY: N_("close the day"),
     Permission.CORRECT_RECORDS: N_("void or reprint documents"),
     Permission.BACKUP: N_("back up or restore the database"),
+    Permission.VIEW_REPORTS: N_("read the office's reports"),
 }

@@ -15,9 +15,10 @@ first counter is not waiting: the second leg's wait counts from the transfer.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from itertools import pairwise
 
@@ -174,7 +175,10 @@ def _recent_calls(session: Session, office: OfficeRef, day: date) -> tuple[CallE
 
 
 @dataclass(frozen=True, slots=True)
-class _Leg:
+class Leg:
+    """A ticket's leg as the measures see it (the reports read the same rows)."""
+
+    day: date
     leg: int
     service_code: str
     state: str
@@ -203,24 +207,7 @@ def day_measures(core: Core, actor: Actor, day: date | None = None) -> DayMeasur
         now = core.clock.now()
         day = day or office.day_of(now)
         target = queue_policy(session).target_wait_minutes * 60
-        t = QueueTicketRow
-        legs = [
-            _Leg(**row._asdict())
-            for row in session.execute(
-                select(
-                    t.leg,
-                    t.service_code,
-                    t.state,
-                    t.queued_at,
-                    t.called_at,
-                    t.started_at,
-                    t.ended_at,
-                    t.closed_at,
-                    t.counter_number,
-                    t.clerk_name,
-                ).where(t.office_id == office.id, t.day == day)
-            )
-        ]
+        legs = load_legs(session, office.id, day, day)
         p = QueuePauseRow
         pauses = [
             _Pause(number, clerk, started, ended or now)
@@ -232,8 +219,8 @@ def day_measures(core: Core, actor: Actor, day: date | None = None) -> DayMeasur
         ]
     called = [leg for leg in legs if leg.called_at is not None]
 
-    def grouped(pick: Callable[[_Leg], object], source: Sequence[_Leg]) -> dict[str, list[_Leg]]:
-        groups: dict[str, list[_Leg]] = defaultdict(list)
+    def grouped(pick: Callable[[Leg], object], source: Sequence[Leg]) -> dict[str, list[Leg]]:
+        groups: dict[str, list[Leg]] = defaultdict(list)
         for leg in source:
             value = pick(leg)
             if value is not None:
@@ -245,13 +232,13 @@ def day_measures(core: Core, actor: Actor, day: date | None = None) -> DayMeasur
     return DayMeasures(
         day=day,
         target_wait_minutes=target // 60,
-        overall=_measure("", legs, target, issued=sum(1 for leg in legs if leg.leg == 0)),
+        overall=measure("", legs, target, issued=sum(1 for leg in legs if leg.leg == 0)),
         by_service=tuple(
-            _measure(code, group, target)
+            measure(code, group, target)
             for code, group in sorted(grouped(lambda leg: leg.service_code, legs).items())
         ),
         by_counter=tuple(
-            _measure(
+            measure(
                 key,
                 group,
                 target,
@@ -260,12 +247,35 @@ def day_measures(core: Core, actor: Actor, day: date | None = None) -> DayMeasur
             for key, group in sorted(by_counter.items(), key=lambda item: int(item[0]))
         ),
         by_clerk=tuple(
-            _measure(
+            measure(
                 key, group, target, idle=_idle(group, [x for x in pauses if x.clerk_name == key])
             )
             for key, group in sorted(by_clerk.items())
         ),
     )
+
+
+def load_legs(session: Session, office_id: uuid.UUID, first_day: date, last_day: date) -> list[Leg]:
+    """The legs of the office's tickets first issued from ``first_day`` to ``last_day``."""
+    t = QueueTicketRow
+    columns = [getattr(t, field.name) for field in fields(Leg)]
+    # By position, in the fields' order: a month's summary reads tens of thousands of legs.
+    return [
+        Leg(*row)
+        for row in session.execute(
+            select(*columns).where(t.office_id == office_id, t.day >= first_day, t.day <= last_day)
+        )
+    ]
+
+
+def wait_times(legs: Iterable[Leg]) -> list[float]:
+    """Seconds from joining the queue to the last call, for each called leg."""
+    return [wait for leg in legs if (wait := _seconds(leg.queued_at, leg.called_at)) is not None]
+
+
+def service_times(legs: Iterable[Leg]) -> list[float]:
+    """Seconds from the start to the end of service, for each leg served to its end."""
+    return [spent for leg in legs if (spent := _seconds(leg.started_at, leg.ended_at)) is not None]
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> float | None:
@@ -278,19 +288,22 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _measure(
+def measure(
     key: str,
-    legs: Sequence[_Leg],
+    legs: Sequence[Leg],
     target_seconds: int,
     *,
     issued: int | None = None,
     idle: float | None = None,
 ) -> QueueMeasures:
-    waits = [wait for leg in legs if (wait := _seconds(leg.queued_at, leg.called_at)) is not None]
+    """The measures of a group of legs (a service, a counter, a clerk or all of them).
+
+    ``issued`` replaces the count of legs where tickets are counted instead: the whole day
+    counts each visitor's first leg only.
+    """
+    waits = wait_times(legs)
     walks = [walk for leg in legs if (walk := _seconds(leg.called_at, leg.started_at)) is not None]
-    services = [
-        spent for leg in legs if (spent := _seconds(leg.started_at, leg.ended_at)) is not None
-    ]
+    services = service_times(legs)
     count = issued if issued is not None else len(legs)
     no_shows = sum(1 for leg in legs if leg.state == TicketState.NO_SHOW.value)
     return QueueMeasures(
@@ -313,7 +326,7 @@ def _measure(
     )
 
 
-def _idle(legs: Sequence[_Leg], pauses: Sequence[_Pause]) -> float:
+def _idle(legs: Sequence[Leg], pauses: Sequence[_Pause]) -> float:
     """Time between a visitor leaving and the next call, less the pauses in between."""
     ordered = sorted(
         (leg for leg in legs if leg.called_at is not None),
