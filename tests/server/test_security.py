@@ -141,7 +141,9 @@ def test_bad_bodies_get_clear_refusals(enrolled: Desk, central: CentralServer) -
     not_json = post(b"{not json")
     assert not_json.status_code == 422
     assert not_json.json()["code"] == "invalid"
-    unknown_field = post(json.dumps({"batch_id": str(uuid.uuid4()), "records": [], "x": 1}).encode())
+    unknown_field = post(
+        json.dumps({"batch_id": str(uuid.uuid4()), "records": [], "x": 1}).encode()
+    )
     assert unknown_field.status_code == 422
     bomb_body = b"[" + b" " * (40 * 1024 * 1024) + b"]"
     bomb = post(bomb_body, compressed=gzip.compress(bomb_body))

@@ -109,7 +109,9 @@ def _records(desk: Desk) -> list[OutboxRecord]:
         ]
 
 
-def test_a_batch_delivered_twice_gets_the_same_answer(enrolled: Desk, central: CentralServer) -> None:
+def test_a_batch_delivered_twice_gets_the_same_answer(
+    enrolled: Desk, central: CentralServer
+) -> None:
     submit_temporary_residence(enrolled.core, enrolled.clerk)
     batch = PushBatch(batch_id=uuid.uuid4(), records=_records(enrolled))
     with _client(enrolled) as client:
@@ -202,9 +204,7 @@ def test_the_centres_decision_and_permit_come_down_and_verify_offline(
 def test_a_revoked_permit_reaches_the_desk(enrolled: Desk, central: CentralServer) -> None:
     application = submit_temporary_residence(enrolled.core, enrolled.clerk)
     sync_once(enrolled.core, enrolled.config)
-    number = json.loads(central.command("decide", str(application.id), "approve"))[
-        "permit_number"
-    ]
+    number = json.loads(central.command("decide", str(application.id), "approve"))["permit_number"]
     sync_once(enrolled.core, enrolled.config)
     central.command("revoke", number, "--reason", "card lost")
     sync_once(enrolled.core, enrolled.config)

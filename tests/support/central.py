@@ -84,7 +84,7 @@ class CentralServer:
             if self.process.poll() is not None:
                 raise RuntimeError((self.home / "server.log").read_text()[-2000:])
             try:
-                if httpx.get(f"{self.url}/v1/time", timeout=1).status_code == 200:  # noqa: PLR2004
+                if httpx.get(f"{self.url}/v1/time", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
