@@ -16,16 +16,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from tuspyserver import create_tus_router
 
 from app.db.engine import Database
 from app.sync import protocol
 from app.sync.protocol import (
     API_PREFIX,
+    FILES_PATH,
     EnrolAnswer,
     EnrolRequest,
     FeedPage,
@@ -33,8 +35,9 @@ from app.sync.protocol import (
     PushAnswer,
     PushBatch,
     ServerTime,
+    StoredFile,
 )
-from server import store
+from server import store, uploads
 from server.models import DeskRow
 
 log = logging.getLogger(__name__)
@@ -144,6 +147,18 @@ def create_app(database: Database) -> FastAPI:
     )
     api.router.route_class = _GzipRoute
     api.state.database = database
+    api.include_router(
+        create_tus_router(
+            prefix=FILES_PATH,
+            max_size=uploads.MAX_UPLOAD_BYTES,
+            storage=uploads.DatabaseStorage(database),
+            days_to_keep=14,  # an upload cut by a long outage may resume for two weeks
+            tags=["files"],
+        ),
+        # Every tus request is signed like the rest. As the router's own dependency it runs
+        # first, before tuspyserver reads a byte of the body into the upload.
+        dependencies=[Depends(_signed_desk)],
+    )
 
     @api.exception_handler(store.ProblemError)
     async def _on_problem(_request: Request, error: store.ProblemError) -> JSONResponse:
@@ -182,6 +197,20 @@ def create_app(database: Database) -> FastAPI:
         digest = hashlib.sha256(body).hexdigest()
         with writing() as session:
             return store.push(session, desk, batch, digest, _now())
+
+    @api.get(
+        f"{API_PREFIX}/stored/{{sha256}}",
+        response_model=StoredFile,
+        responses=_PROBLEMS,
+        tags=["files"],
+    )
+    def stored(
+        desk: SignedDesk,
+        sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")],
+    ) -> StoredFile:
+        """Whether a scan with this SHA-256 arrived whole: the desk asks before it uploads and
+        after, and marks the scan sent only on this answer."""
+        return StoredFile(sha256=sha256, stored=uploads.stored(database, sha256))
 
     @api.get(f"{API_PREFIX}/feed", response_model=FeedPage, responses=_PROBLEMS, tags=["sync"])
     def feed(

@@ -80,6 +80,8 @@ def cmd_run(args: argparse.Namespace, database: Database) -> int:
         port=args.port,
         workers=args.workers,
         log_level="warning",
+        # Desks on slow links pause between requests; keep their connections open meanwhile.
+        timeout_keep_alive=75,
         # Time and request lines go to the log; a desk's personal data never does.
         access_log=False,
     )

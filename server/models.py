@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.db.models import NAMING
@@ -156,3 +156,34 @@ class PermitRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column()
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class UploadRow(Base):
+    """A tus upload under way or finished (see `server.uploads`)."""
+
+    __tablename__ = "uploads"
+
+    uid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)  # bytes received: the tus offset
+    info: Mapped[dict[str, Any]] = mapped_column()  # tuspyserver's sidecar: length, metadata
+    created_at: Mapped[datetime]
+    sha256: Mapped[str | None] = mapped_column(String(64))  # set once checked whole
+
+
+class UploadChunkRow(Base):
+    __tablename__ = "upload_chunks"
+
+    uid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StoredFileRow(Base):
+    """A scan that arrived whole, under its SHA-256: what the desks ask about."""
+
+    __tablename__ = "stored_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    upload_uid: Mapped[str] = mapped_column(String(64))
+    stored_at: Mapped[datetime]

@@ -306,7 +306,7 @@ class ApplicationHistoryRow(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id"), index=True)
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)  # reports count the history by time
     actor_name: Mapped[str] = mapped_column(String(100))
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
@@ -519,6 +519,8 @@ class AttachmentRow(Base):
     checklist_key: Mapped[str | None] = mapped_column(String(64))
     # When the file reached the centre (checked by its SHA-256 there); None: still to upload.
     uploaded_at: Mapped[datetime | None]
+    # The upload's address at the centre while it is under way: a cut upload resumes there.
+    upload_url: Mapped[str | None] = mapped_column(String(300))
 
 
 class SyncStateRow(Base):

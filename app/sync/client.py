@@ -8,12 +8,14 @@ is the normal state of a remote office, and sync simply tries again later.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import logging
 import time
 import uuid
 from datetime import datetime
 from typing import Final, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -24,12 +26,14 @@ from app.security.keys import SigningKey
 from app.sync import protocol
 from app.sync.protocol import (
     API_PREFIX,
+    FILES_PATH,
     EnrolAnswer,
     EnrolRequest,
     FeedPage,
     PushAnswer,
     PushBatch,
     ServerTime,
+    StoredFile,
 )
 from app.sync.signing import sign_request
 
@@ -41,6 +45,7 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 # tens of kilobytes compressed. Connecting fails fast so that an office offline stays calm.
 TIMEOUT: Final = httpx.Timeout(120.0, connect=10.0)
 _Answer = TypeVar("_Answer", bound=BaseModel)
+_TUS: Final = {"Tus-Resumable": "1.0.0"}
 
 _REFUSALS: Final[dict[str, str]] = {
     "bad_enrol_code": N_(
@@ -151,19 +156,6 @@ class SyncClient:
         # pydantic writes the JSON in Rust: ten thousand records take milliseconds.
         data = b"" if body is None else body.model_dump_json().encode()
         headers = {"Accept": "application/json"}
-        if signed:
-            if self.desk_id is None or self._key is None:
-                raise SyncError(_("This desk is not enrolled with the centre yet."))
-            headers.update(
-                sign_request(
-                    self._key,
-                    self.desk_id,
-                    method=method,
-                    target=target,
-                    body=data,
-                    timestamp=int(time.time() + self.clock_offset),
-                )
-            )
         content: bytes | None = None
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -174,8 +166,38 @@ class SyncClient:
                 headers["Content-Encoding"] = "gzip"
             else:
                 content = data
+        response = self._request(
+            method, target, headers=headers, signed_body=data, content=content, signed=signed
+        )
         try:
-            response = self._http.request(method, target, content=content, headers=headers)
+            return answer_type.model_validate_json(response.content)
+        except ValidationError as error:
+            raise SyncError(
+                _("The centre's answer cannot be read. Ask the administrator."),
+                detail=f"{response.status_code}: {error}",
+            ) from error
+
+    def _request(
+        self,
+        method: str,
+        target: str,
+        *,
+        headers: dict[str, str],
+        signed_body: bytes = b"",
+        content: bytes | None = None,
+        signed: bool = True,
+    ) -> httpx.Response:
+        """Sign (the body as it is before compression), send, and turn faults into words."""
+        headers = self._resigned(method, target, headers, signed_body, signed)
+        try:
+            try:
+                response = self._http.request(method, target, content=content, headers=headers)
+            except httpx.RemoteProtocolError:
+                # A kept-alive connection the server closed meanwhile (idle timeout, a restart):
+                # once more on a fresh one. Every request here is safe to repeat: a push has
+                # its batch id, a chunk its offset, and the nonce is signed anew.
+                headers = self._resigned(method, target, headers, signed_body, signed)
+                response = self._http.request(method, target, content=content, headers=headers)
         except httpx.TransportError as error:
             log.info("centre not reachable: %r", error)
             raise OfflineError(
@@ -184,13 +206,74 @@ class SyncClient:
             ) from error
         if response.status_code >= 400:
             raise self._refusal(response)
-        try:
-            return answer_type.model_validate_json(response.content)
-        except ValidationError as error:
+        return response
+
+    def _resigned(
+        self, method: str, target: str, headers: dict[str, str], body: bytes, signed: bool
+    ) -> dict[str, str]:
+        if not signed:
+            return headers
+        if self.desk_id is None or self._key is None:
+            raise SyncError(_("This desk is not enrolled with the centre yet."))
+        return headers | sign_request(
+            self._key,
+            self.desk_id,
+            method=method,
+            target=target,
+            body=body,
+            timestamp=int(time.time() + self.clock_offset),
+        )
+
+    # --- scans: the tus protocol ------------------------------------------------------------
+
+    def stored(self, sha256: str) -> bool:
+        """Whether the centre holds this scan whole."""
+        return self._send("GET", f"{API_PREFIX}/stored/{sha256}", StoredFile).stored
+
+    def upload_create(self, length: int, metadata: dict[str, str]) -> str:
+        """Announce an upload; the path at which to send its bytes."""
+        encoded = ",".join(
+            f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
+            for key, value in metadata.items()
+        )
+        response = self._request(
+            "POST",
+            f"{FILES_PATH}/",
+            headers={**_TUS, "Upload-Length": str(length), "Upload-Metadata": encoded},
+        )
+        location = response.headers.get("Location", "")
+        path = str(urlsplit(location).path)
+        if not path.startswith(FILES_PATH):
             raise SyncError(
                 _("The centre's answer cannot be read. Ask the administrator."),
-                detail=f"{response.status_code}: {error}",
-            ) from error
+                detail=f"upload location {location!r}",
+            )
+        return path
+
+    def upload_offset(self, path: str) -> int | None:
+        """How much of an upload the centre holds; None when it no longer knows it."""
+        try:
+            response = self._request("HEAD", path, headers=dict(_TUS))
+        except RefusedError as refused:
+            if refused.status in (404, 410):
+                return None
+            raise
+        return int(response.headers.get("Upload-Offset", "0"))
+
+    def upload_chunk(self, path: str, offset: int, chunk: bytes) -> int:
+        """Send bytes from ``offset`` on; the new offset the centre confirms."""
+        response = self._request(
+            "PATCH",
+            path,
+            headers={
+                **_TUS,
+                "Content-Type": "application/offset+octet-stream",
+                "Upload-Offset": str(offset),
+            },
+            signed_body=chunk,
+            content=chunk,
+        )
+        return int(response.headers.get("Upload-Offset", str(offset + len(chunk))))
 
     @staticmethod
     def _refusal(response: httpx.Response) -> SyncError:

@@ -139,6 +139,16 @@ class FeedPage(_Message):
     server_time: datetime
 
 
+FILES_PATH: Final = f"{API_PREFIX}/files"  # tus uploads of scans
+
+
+class StoredFile(_Message):
+    """Whether a scan reached the centre whole (its SHA-256 checked there)."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    stored: bool
+
+
 class Problem(_Message):
     """Every refusal: a code a program can test and a sentence a person can read."""
 

@@ -19,6 +19,7 @@ from app.sync.enrolment import clock_warning
 from app.sync.pull import PullReport, pull_feed
 from app.sync.push import SYNC_ACTOR, PushReport, push_outbox
 from app.sync.state import state_row
+from app.sync.uploads import UploadReport, upload_scans
 from app.tasks import TaskState
 
 log = logging.getLogger(__name__)
@@ -28,16 +29,25 @@ log = logging.getLogger(__name__)
 class SyncReport:
     push: PushReport
     pull: PullReport | None
+    scans: UploadReport | None
     clock_offset_seconds: float
     clock_warning: str | None
 
     @property
     def cancelled(self) -> bool:
-        return self.push.cancelled or (self.pull is not None and self.pull.cancelled)
+        return (
+            self.push.cancelled
+            or (self.scans is not None and self.scans.cancelled)
+            or (self.pull is not None and self.pull.cancelled)
+        )
 
     @property
     def changes(self) -> Changes:
-        return Changes(frozenset({Topic.SYNC, Topic.OUTBOX, Topic.APPLICATIONS, Topic.PERMITS}))
+        return Changes(
+            frozenset(
+                {Topic.SYNC, Topic.OUTBOX, Topic.APPLICATIONS, Topic.PERMITS, Topic.ATTACHMENTS}
+            )
+        )
 
 
 def client_for(core: Core, config: Config) -> SyncClient:
@@ -64,6 +74,8 @@ def sync_once(
         http.server_time()
         _save_offset(core, http.clock_offset)
         pushed = push_outbox(core, http, task)
+        # Scans after the records that name them, so the centre always knows what a file is.
+        scans = None if pushed.cancelled else upload_scans(core, config, http, task)
         pulled = None if pushed.cancelled else pull_feed(core, http, task)
         # What the pull applied may have queued nothing, but a decision moves the application
         # on, and what a clerk did meanwhile waits: a second push costs one empty query.
@@ -81,7 +93,7 @@ def sync_once(
     finally:
         if own:
             http.close()
-    return SyncReport(pushed, pulled, http.clock_offset, clock_warning(http.clock_offset))
+    return SyncReport(pushed, pulled, scans, http.clock_offset, clock_warning(http.clock_offset))
 
 
 def _save_offset(core: Core, offset: float) -> None:

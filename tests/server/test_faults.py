@@ -109,7 +109,8 @@ def test_an_answer_lost_on_the_way_back_is_replayed_not_duplicated(
     linked: Desk, central: CentralServer, proxy: TcpProxy
 ) -> None:
     submit_temporary_residence(linked.core, linked.clerk)
-    proxy.drop_next_answer()  # the server stores the batch; the desk never hears
+    # The server stores the batch, twice over (the desk retries once at once): never heard.
+    proxy.drop_next_answer(2)
     with pytest.raises(OfflineError):
         sync_once(linked.core, linked.config)
     pending = sync_status(linked.core).pending

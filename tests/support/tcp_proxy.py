@@ -35,6 +35,7 @@ class TcpProxy:
     _cut: bool = False
     _drop_answers: int = 0
     _drop_request: bytes = b"POST /v1/push"
+    _budget: int | None = None
     _closed: bool = False
     answers_dropped: int = 0
 
@@ -65,6 +66,10 @@ class TcpProxy:
     def restore(self) -> None:
         self._cut = False
 
+    def cut_after(self, request_bytes: int) -> None:
+        """Let this many more bytes go towards the server, then cut the link (mid-upload)."""
+        self._budget = request_bytes
+
     def drop_next_answer(self, count: int = 1, request: bytes = b"POST /v1/push") -> None:
         """The next ``count`` requests starting with ``request`` reach the server whole;
         their answers are cut off."""
@@ -91,6 +96,7 @@ class TcpProxy:
                 continue
             try:
                 upstream = socket.create_connection((self.target_host, self.target_port), 5)
+                upstream.settimeout(None)  # the 5 s were for connecting; a slow line waits longer
             except OSError:
                 client.close()  # the server is down: as a dead link looks to the desk
                 continue
@@ -125,6 +131,15 @@ class TcpProxy:
                     writer.join(5)
                     self._close_both(source, sink)
                     return
+                if not answering and self._budget is not None:
+                    if len(data) > self._budget:
+                        chunks.put((time.monotonic(), data[: self._budget]))
+                        self._budget = None
+                        chunks.put(None)
+                        writer.join(5)
+                        self.cut()
+                        return
+                    self._budget -= len(data)
                 chunks.put((time.monotonic(), data))
         except OSError:
             pass
