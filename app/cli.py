@@ -389,6 +389,12 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
     from printing.receipt import render_receipt
     from printing.ticket import render_ticket
 
+    if args.permit:
+        if args.document != "card":
+            raise DeskError(_("Only a card is written for a permit: print card."))
+        from app import cli_print
+
+        return cli_print.write_permit_card(args, config, _actor())
     if args.application:
         if args.document != "receipt":
             raise DeskError(_("Only a receipt is written for an application: print receipt."))
@@ -605,6 +611,9 @@ def build_parser() -> argparse.ArgumentParser:
     printout.add_argument("--demo", action="store_true", help=_("the demo document"))
     printout.add_argument(
         "--application", metavar="NUMBER", help=_("the receipt of this submitted application")
+    )
+    printout.add_argument(
+        "--permit", metavar="NUMBER", help=_("the card of this permit from the centre")
     )
     printout.add_argument("--out", required=True, help=_("the PDF file to write"))
     # The values of printing.layout.Paper, spelt out: importing it would load reportlab.

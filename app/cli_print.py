@@ -20,7 +20,7 @@ from app.domain.prints import PrintResult
 from app.domain.users import Actor
 from app.errors import DeskError, NotFoundError
 from app.i18n import _
-from app.services import applications, print_log, receipts
+from app.services import applications, permits, print_log, receipts
 from app.services.core import Core
 from app.services.printouts import preview
 from printing.spool import PaperKind
@@ -71,6 +71,43 @@ def write_application_receipt(args: argparse.Namespace, config: Config, actor: A
         print(_("Written: {path} ({size} bytes).").format(path=out, size=len(shown.pdf)))
         if shown.duplicate:
             print(_("The receipt was printed before: this copy is marked as a duplicate."))
+        return 0
+    finally:
+        started.core.database.dispose()
+
+
+def write_permit_card(args: argparse.Namespace, config: Config, actor: Actor) -> int:
+    """The card of a permit from the centre as a PDF for the card printer: issued, so it
+    needs the holder's photo, is logged, and moves the application to "card printed"."""
+    prepare(config, log_name="admin")
+    started = start_core(config)
+    try:
+        core = started.core
+        data = permits.card_data(core, actor, config, args.permit)
+        permits.require_photo(data)
+        document = permits.card_printable(core, actor, config, args.permit)
+        shown = preview(core, actor, document, PaperKind.CARD)
+        out = Path(args.out)
+        try:
+            out.write_bytes(shown.pdf)
+        except OSError as error:
+            raise DeskError(
+                _("The file {path} cannot be written: {problem}.").format(
+                    path=out, problem=error.strerror or error
+                )
+            ) from error
+        print_log.record_print(
+            core,
+            actor,
+            kind=document.kind,
+            record_id=document.record_id,
+            number=document.number,
+            printer=_("PDF file {path}").format(path=out.resolve()),
+            copies=1,
+            result=PrintResult.SENT,
+        )
+        permits.mark_card_printed(core, actor, data.permit_number)
+        print(_("Written: {path} ({size} bytes).").format(path=out, size=len(shown.pdf)))
         return 0
     finally:
         started.core.database.dispose()

@@ -15,12 +15,14 @@ from app.errors import ConflictError, PermissionDeniedError
 from app.intake.lifecycle import ApplicationState
 from app.security.desk_key import load_or_create
 from app.security.qr_codec import VerdictStatus
-from app.services import applications, trust
+from app.services import applications, permits, trust
+from app.services.printouts import RenderRequest
 from app.sync.client import RefusedError, SyncClient
 from app.sync.enrolment import enrol
 from app.sync.protocol import OutboxRecord, PushBatch, RecordStatus
 from app.sync.run import sync_once
 from app.sync.state import QUARANTINED, SENT, quarantined, sync_status
+from printing.spool import PaperKind
 from tests.server.conftest import Desk
 from tests.support.central import CentralServer
 from tests.support.submitted import submit_temporary_residence
@@ -229,3 +231,25 @@ def test_a_refusal_comes_down_as_refused(enrolled: Desk, central: CentralServer)
     with enrolled.core.database.writing() as session:
         session.execute(update(OutboxRow).values(status=SENT))
     assert sync_status(enrolled.core).pending == 0
+
+
+def test_a_card_needs_its_photo_and_a_revoked_permit_gets_none(
+    enrolled: Desk, central: CentralServer
+) -> None:
+    application = submit_temporary_residence(enrolled.core, enrolled.clerk)
+    sync_once(enrolled.core, enrolled.config)
+    number = json.loads(central.command("decide", str(application.id), "approve"))["permit_number"]
+    sync_once(enrolled.core, enrolled.config)
+    data = permits.card_data(enrolled.core, enrolled.clerk, enrolled.config, number)
+    assert data.needs_photo
+    with pytest.raises(ConflictError) as no_photo:
+        permits.require_photo(data)
+    assert "photo" in str(no_photo.value)
+    # The preview still shows the card, so the clerk sees what is missing.
+    printable = permits.card_printable(enrolled.core, enrolled.clerk, enrolled.config, number)
+    assert printable.render(RenderRequest(PaperKind.CARD)).startswith(b"%PDF")
+    central.command("revoke", number)
+    sync_once(enrolled.core, enrolled.config)
+    with pytest.raises(ConflictError) as revoked:
+        permits.card_data(enrolled.core, enrolled.clerk, enrolled.config, number)
+    assert "revoked" in str(revoked.value)
