@@ -110,7 +110,9 @@ def push_and_pull(work: Path) -> tuple[float, float]:
         prepare(config, log_name="bench")
         core = start_core(config).core
         setup.initialize_demo(core)
-        enrol(core, config, Actor.system("bench"), server_url=central.url, code=central.enrol_code())
+        enrol(
+            core, config, Actor.system("bench"), server_url=central.url, code=central.enrol_code()
+        )
         # What the desk holds already (the demo's own records) goes up first, untimed.
         from app.sync.run import client_for
 
@@ -184,7 +186,7 @@ def many_desks(work: Path) -> tuple[float, int, int] | None:
                             took = time.perf_counter() - began
                             with lock:
                                 timings.append(took)
-                except BaseException as error:  # noqa: BLE001 - counted and reported below
+                except BaseException as error:
                     with lock:
                         errors.append(error)
 

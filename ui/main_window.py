@@ -33,6 +33,7 @@ from ui.idle import IdleWatcher
 from ui.ops import describe_error
 from ui.screens.lock import LockScreen
 from ui.screens.login import LoginScreen
+from ui.sync_agent import SyncAgent
 from ui.widgets.status import DeskStatusBar
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ class MainWindow(QMainWindow):
         for widget in (self.login, self.shell, self.lock):
             self.stack.addWidget(widget)
         self.setCentralWidget(self.stack)
-        self.status = DeskStatusBar(context)
+        self.sync_agent = SyncAgent(context, self)
+        self.status = DeskStatusBar(context, self.sync_agent)
         self.setStatusBar(self.status)
         self.resize(1100, 720)
 
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFocus()
         self.idle.start(self.context.idle_lock_minutes * 60_000)
         self.status.retranslate()
-        self.status.refresh()
+        self.sync_agent.start()
         self._refresh_screens()
         self.sig_shell_shown.emit()
         self._reopen_unfinished_form()
@@ -228,7 +230,11 @@ class MainWindow(QMainWindow):
 
     def _build_screens(self) -> None:
         self._stop_screens_work()
+        # Cleared quietly: the current row passing through the old rows would open (build)
+        # screens that the lines below delete while their first loading is still under way.
+        self.navigation.blockSignals(True)
         self.navigation.clear()
+        self.navigation.blockSignals(False)
         while (page := self.pages.widget(0)) is not None:
             self.pages.removeWidget(page)
             page.deleteLater()
@@ -257,6 +263,12 @@ class MainWindow(QMainWindow):
             if refresh is not None:
                 refresh()
         self.pages.setCurrentIndex(row)
+        # A screen's own F9 (the queue's "End service") comes first there; elsewhere F9 syncs.
+        current = self.pages.currentWidget()
+        claimed = current is not None and any(
+            s.key() == self._sync_shortcut.key() for s in current.findChildren(QShortcut)
+        )
+        self._sync_shortcut.setEnabled(not claimed)
 
     def _retranslate_navigation(self) -> None:
         for row, (_key, _spec, title) in enumerate(SCREENS):
@@ -292,6 +304,7 @@ class MainWindow(QMainWindow):
                 _record_session_event, self.context, self.context.actor, "logout"
             ).run()
         self.idle.stop()
+        self.sync_agent.stop_work()
         self.context.user = None
         self.stack.setCurrentWidget(self.login)
         self.login.reset()
@@ -329,6 +342,11 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.log_out)
         for number in range(1, 10):
             QShortcut(QKeySequence(f"Alt+{number}"), self, partial(self._go_to, number - 1))
+        self._sync_shortcut = QShortcut(QKeySequence("F9"), self, self.sync_now)
+
+    def sync_now(self) -> None:
+        if self.stack.currentWidget() is self.shell:
+            self.status.sync.sync_now()
 
     def _go_to(self, row: int) -> None:
         if self.stack.currentWidget() is self.shell and row < self.navigation.count():
@@ -371,6 +389,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self._stop_screens_work()
+        self.sync_agent.shutdown()
         self.context.ops.shutdown()
         if self.context.core is not None:
             self.context.core.database.dispose()

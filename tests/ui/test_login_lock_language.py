@@ -30,7 +30,7 @@ def test_login_shows_the_desk_with_user_and_office(qtbot: QtBot, desk: Desk) -> 
     assert "Aynur Məmmədova" in window.status.user.text()
     assert "Reception clerk" in window.status.user.text()
     assert "Aghsu" in window.status.office.text()
-    qtbot.waitUntil(lambda: window.status.pending.text().startswith("To send:"), timeout=5000)
+    qtbot.waitUntil(lambda: window.status.sync.pending.text().endswith(" waiting"), timeout=5000)
     assert window.navigation.count() >= 2
 
 

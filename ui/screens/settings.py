@@ -1,4 +1,5 @@
-"""Settings: the desk's language, and a backup on demand with progress."""
+"""Settings: the desk's language, a backup on demand with progress, and the link to the
+central server (its enrolment)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from app.i18n import _
 from app.services.core import require
 from ui.context import DeskContext
 from ui.ops import describe_error
+from ui.widgets.enrolment import EnrolmentBox
 from ui.widgets.forms import heading
 from ui.widgets.language import LanguageBox
 
@@ -49,6 +51,7 @@ class SettingsScreen(QWidget):
         self._language_label = QLabel()
         self._language_label.setBuddy(self.language)
         self._data_label = QLabel()
+        self.enrolment = EnrolmentBox(context)
         form = QFormLayout()
         form.addRow(self._language_label, self.language)
         form.addRow(self._data_label, self.data_dir)
@@ -57,6 +60,7 @@ class SettingsScreen(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(self.header)
         box.addLayout(form)
+        box.addWidget(self.enrolment)
         box.addStretch(1)
         self.backup_button.clicked.connect(self._on_backup)
         self.retranslate()
@@ -68,9 +72,11 @@ class SettingsScreen(QWidget):
         self.backup_button.setText(_("&Back up the database now"))
         self.backup_button.setAccessibleName(_("Back up the database now"))
         self.language.retranslate()
+        self.enrolment.retranslate()
 
     def refresh(self) -> None:
         self.language.show_current()
+        self.enrolment.refresh()
 
     def _on_backup(self) -> None:
         self.backup_button.setEnabled(False)

@@ -1,32 +1,29 @@
-"""The status bar: who is logged in, the office, the link to the centre, what waits to go."""
+"""The status bar: who is logged in, the office, and the link to the centre with what waits."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from app.domain.changes import Changes, Topic
-from app.i18n import _, current_language
+from app.i18n import current_language
 from ui.context import DeskContext
+from ui.sync_agent import SyncAgent
+from ui.widgets.sync_status import MESSAGE_MS, SyncStatusWidget
 
 
 class DeskStatusBar(QStatusBar):
-    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: DeskContext, agent: SyncAgent, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._context = context
-        self._pending: int | None = None
         self.user = QLabel()
         self.office = QLabel()
-        self.link = QLabel()
-        self.pending = QLabel()
-        for label, name in (
-            (self.user, "user"),
-            (self.office, "office"),
-            (self.link, "connection"),
-            (self.pending, "pending"),
-        ):
+        for label, name in ((self.user, "user"), (self.office, "office")):
             label.setObjectName(name)
             self.addPermanentWidget(label)
-        context.bus.sig_changed.connect(self._on_changed)
+        self.sync = SyncStatusWidget(context, agent)
+        self.addPermanentWidget(self.sync)
+        self.sync.sig_message_posted.connect(self._on_message_posted)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -35,25 +32,9 @@ class DeskStatusBar(QStatusBar):
         self.office.setText(
             identity.office.name.in_language(current_language()) if identity else ""
         )
-        # Sync with the central server is not configured on this desk yet: say so plainly.
-        self.link.setText(_("Central server: not connected"))
-        self.pending.setText(
-            _("To send: {count}").format(count=self._pending) if self._pending is not None else ""
-        )
-        for label in (self.user, self.office, self.link, self.pending):
+        for label in (self.user, self.office):
             label.setAccessibleName(label.text())
+        self.sync.retranslate()
 
-    def refresh(self) -> None:
-        core = self._context.core
-        if core is not None:
-            from app.services import outbox
-
-            self._context.ops.query(outbox.pending_count, core).success(self._on_counted).run()
-
-    def _on_counted(self, count: int) -> None:
-        self._pending = count
-        self.retranslate()
-
-    def _on_changed(self, changes: Changes) -> None:
-        if changes.touches(Topic.OUTBOX, Topic.SESSION):
-            self.refresh()
+    def _on_message_posted(self, message: str) -> None:
+        self.showMessage(message, MESSAGE_MS)
