@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from tuspyserver import create_tus_router
 
 from app.db.engine import Database
@@ -163,6 +164,16 @@ def create_app(database: Database) -> FastAPI:
     @api.exception_handler(store.ProblemError)
     async def _on_problem(_request: Request, error: store.ProblemError) -> JSONResponse:
         return _problem(error.status, error.code, error.detail)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _on_http(request: Request, error: StarletteHTTPException) -> Response:
+        # tuspyserver's refusals too: every refusal in one shape, its headers kept
+        # (a tus client needs Tus-Version and friends). HEAD answers carry no body.
+        if request.method == "HEAD":
+            return Response(status_code=error.status_code, headers=error.headers)
+        response = _problem(error.status_code, f"http_{error.status_code}", str(error.detail))
+        response.headers.update(error.headers or {})
+        return response
 
     @api.exception_handler(RequestValidationError)
     async def _on_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

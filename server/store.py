@@ -34,6 +34,7 @@ from app.sync.protocol import (
     RecordAnswer,
     RecordStatus,
 )
+from server import people
 from server.models import (
     Base,
     DeskRecordRow,
@@ -72,6 +73,7 @@ _FEED_LOCK: Final = 0x5EED
 # The tables as Core sees them: bulk statements on them skip the ORM's per-row bookkeeping.
 _ENTITIES: Final = Base.metadata.tables["entities"]
 _DESK_RECORDS: Final = Base.metadata.tables["desk_records"]
+_FEED: Final = Base.metadata.tables["feed"]
 
 
 class ProblemError(Exception):
@@ -111,6 +113,16 @@ def publish(
     session.add(row)
     session.flush()
     return row.seq
+
+
+def publish_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Append many changes at once (rows of the feed table, without their sequence)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FEED_LOCK})
+    for start in range(0, len(rows), 500):
+        session.execute(insert(_FEED), rows[start : start + 500])
 
 
 def publish_masterdata(session: Session, parsed: MasterDataFile, raw: bytes, now: datetime) -> int:
@@ -338,13 +350,12 @@ def push(
                 select(DeskRecordRow.record_id, DeskRecordRow.payload_sha256).where(
                     DeskRecordRow.desk_id == desk.id, DeskRecordRow.record_id.in_(chunk)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     results: list[RecordAnswer] = []
     new_rows: list[dict[str, Any]] = []
     latest: dict[tuple[str, str], OutboxRecord] = {}
+    fresh: list[OutboxRecord] = []
     for record in batch.records:
         # Rust-side JSON of the whole record: the same record sent again gives the same bytes.
         content = record.model_dump_json()
@@ -384,13 +395,20 @@ def push(
                 "received_at": now,
             }
         )
+        fresh.append(record)
         current = latest.get((record.entity, record.entity_id))
         if current is None or record.seq > current.seq:
             latest[(record.entity, record.entity_id)] = record
         results.append(RecordAnswer(id=record.id, status=RecordStatus.ACCEPTED, code=200))
     for chunk in _chunks(new_rows):
         session.execute(insert(_DESK_RECORDS), list(chunk))
-    _update_entities(session, desk, list(latest.values()), now)
+    _update_entities(
+        session, desk, [record for record in latest.values() if record.entity != people.ENTITY], now
+    )
+    # Persons are merged field by field, every change in order: two offices may edit one.
+    people.apply_people(
+        session, desk, [record for record in fresh if record.entity == people.ENTITY], now
+    )
     answer = PushAnswer(batch_id=batch.batch_id, results=results, server_time=now)
     session.add(
         PushBatchRow(

@@ -551,3 +551,20 @@ class PermitRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column()
     received_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class PersonClashRow(Base):
+    """A field of a person two offices changed differently: the centre kept its value and
+    asks a supervisor to settle it (see `app.services.clashes`)."""
+
+    __tablename__ = "person_clashes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    centre_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    desk_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    desk_office: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+    settled_by: Mapped[str | None] = mapped_column(String(100))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -625,6 +625,113 @@ def update_person(
             topics=(Topic.PERSONS,),
         )
         return Outcome(to_person(row), tx.changes)
+
+
+# Fields of a person the centre may send back merged (see server.people); documents apart.
+_CENTRE_FIELDS: Final = (
+    "surname",
+    "given_names",
+    "other_spellings",
+    "birth_date",
+    "sex",
+    "nationality",
+    "fin",
+    "phone",
+    "email",
+    "address",
+)
+
+
+def apply_centre_version_in(
+    tx: Transaction, person_id: uuid.UUID, version: Mapping[str, Any]
+) -> bool:
+    """Take the centre's version of a person, inside sync's transaction: its fields, and any
+    identity document added elsewhere; a person made at another desk of the office is added.
+    Audited, not sent back up. False when nothing changes."""
+    row = tx.session.get(PersonRow, person_id)
+    before: dict[str, Any] | None = None
+    if row is None:
+        # Made at another desk of the office: it comes here whole, under its own id.
+        now = tx.core.clock.now()
+        row = PersonRow(id=person_id, created_at=now, updated_at=now, other_spellings=[])
+        tx.session.add(row)
+    else:
+        before = _snapshot_of(tx.session, row)
+    for field in _CENTRE_FIELDS:
+        if field not in version:
+            continue
+        value = version[field]
+        if field == "birth_date":
+            value = date.fromisoformat(value) if value else None
+        elif field == "other_spellings":
+            value = list(value or [])
+        setattr(row, field, value)
+    known = {str(document.id) for document in _documents_of(tx.session, row.id)}
+    for document in version.get("documents") or []:
+        if str(document.get("id")) in known:
+            continue
+        tx.session.add(
+            PersonDocumentRow(
+                id=uuid.UUID(str(document["id"])),
+                person_id=row.id,
+                kind=document["kind"],
+                number=document["number"],
+                issuing_state=document["issuing_state"],
+                expiry_date=_date_or_none(document.get("expiry_date")),
+                issued_date=_date_or_none(document.get("issued_date")),
+                created_at=tx.core.clock.now(),
+            )
+        )
+    tx.session.flush()
+    after = _snapshot_of(tx.session, row)
+    if after == before:
+        return False
+    row.updated_at = tx.core.clock.now()
+    rebuild_keys(tx.session, row.id)
+    tx.record(
+        action="person.merged_at_centre",
+        entity=ENTITY,
+        entity_id=row.id,
+        before=before,
+        after=after,
+        topics=(Topic.PERSONS,),
+        sync=False,
+    )
+    return True
+
+
+def person_data_of(person: Person) -> PersonData:
+    """A person as the form that edits it."""
+    return PersonData(
+        surname=person.surname,
+        given_names=person.given_names,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        nationality=person.nationality,
+        other_spellings=person.other_spellings,
+        fin=person.fin,
+        contacts=person.contacts,
+        address=person.address,
+    )
+
+
+def with_field(data: PersonData, field: str, value: Any) -> PersonData:
+    """``data`` with one field (named as in the person's snapshot) set from a JSON value."""
+    if field in ("phone", "email"):
+        return replace(data, contacts=replace(data.contacts, **{field: value or None}))
+    if field == "birth_date":
+        return replace(data, birth_date=_date_or_none(value))
+    if field == "sex":
+        return replace(data, sex=Sex(value))
+    if field == "other_spellings":
+        return replace(data, other_spellings=tuple(str(item) for item in value or ()))
+    if field in ("surname", "given_names", "nationality", "fin", "address"):
+        return replace(data, **{field: value})
+    raise KeyError(field)
+
+
+def _date_or_none(value: Any) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
 
 
 def add_document(

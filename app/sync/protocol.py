@@ -78,6 +78,9 @@ class OutboxRecord(_Message):
     entity_id: str = Field(min_length=1, max_length=64)
     operation: str = Field(min_length=1, max_length=64)
     payload: dict[str, Any]
+    # The record as the desk had it before this change, where the centre merges edits made at
+    # two offices (persons): what the desk changed is what differs from it.
+    before: dict[str, Any] | None = None
 
 
 class PushBatch(_Message):
@@ -121,6 +124,8 @@ class FeedKind(StrEnum):
     E_APPLICATION = "e_application"  # an application made on the portal for this office
     DESK = "desk"  # a desk enrolled or revoked (its key, which also signs its receipts)
     TRUSTED_KEY = "trusted_key"  # a key of the centre that desks trust for permits
+    PERSON = "person"  # a person as merged at the centre from edits at two offices
+    CLASH = "clash"  # two offices changed the same field differently: a supervisor settles it
 
 
 class FeedChange(_Message):

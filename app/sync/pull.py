@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from sqlalchemy import delete, insert, select, update
 
-from app.db.models import PermitRow, RevocationRow, TrustedKeyRow
+from app.db.models import OutboxRow, PermitRow, RevocationRow, TrustedKeyRow
 from app.domain.applications import ApplicationForm
 from app.domain.changes import Topic
 from app.errors import ConflictError, DeskError
@@ -30,7 +30,7 @@ from app.security.keys import (
     normalize_document_number,
     verifying_key_from_pem,
 )
-from app.services import applications
+from app.services import applications, clashes, persons
 from app.services.core import Core, Transaction
 from app.services.masterdata import import_parsed_in
 from app.services.masterdata_file import parse_masterdata
@@ -38,7 +38,7 @@ from app.services.trust import ORIGIN_DESK, kid_text
 from app.sync.client import SyncClient
 from app.sync.protocol import FeedChange, FeedKind, FeedOperation
 from app.sync.push import SYNC_ACTOR
-from app.sync.state import state_row
+from app.sync.state import PENDING, state_row
 from app.tasks import TaskState
 
 log = logging.getLogger(__name__)
@@ -125,9 +125,7 @@ class _Revocations:
                     select(RevocationRow.number, RevocationRow.id).where(
                         RevocationRow.number.in_(chunk)
                     )
-                )
-                .tuples()
-                .all()
+                ).all()
             )
         if self.removed:
             session.execute(delete(RevocationRow).where(RevocationRow.number.in_(self.removed)))
@@ -285,6 +283,30 @@ def _e_application(tx: Transaction, change: FeedChange) -> None:
     applications.receive_electronic_in(tx, str(payload["external_ref"]), form)
 
 
+def _person(tx: Transaction, change: FeedChange) -> None:
+    if change.operation is FeedOperation.DELETE:
+        return  # persons are never deleted, only merged: a tombstone changes nothing here
+    person_id = uuid.UUID(change.key)
+    waiting = tx.session.execute(
+        select(OutboxRow.id).where(
+            OutboxRow.status == PENDING,
+            OutboxRow.entity == persons.ENTITY,
+            OutboxRow.entity_id == str(person_id),
+        )
+    ).first()
+    if waiting is not None:
+        # A change made here still waits to go up: it is merged at the centre with what this
+        # version holds, and the merged version comes back after it. Taking this one now
+        # would undo the clerk's edit on this desk meanwhile.
+        return
+    persons.apply_centre_version_in(tx, person_id, change.payload)
+
+
+def _clash(tx: Transaction, change: FeedChange) -> None:
+    if change.operation is FeedOperation.UPSERT:
+        clashes.record_clash_in(tx, change.payload)
+
+
 def _uuid_or_none(value: Any) -> uuid.UUID | None:
     return uuid.UUID(str(value)) if value else None
 
@@ -300,4 +322,6 @@ _APPLIERS: Final[dict[FeedKind, Callable[[Transaction, FeedChange], None]]] = {
     FeedKind.DECISION: _decision,
     FeedKind.PERMIT: _permit,
     FeedKind.E_APPLICATION: _e_application,
+    FeedKind.PERSON: _person,
+    FeedKind.CLASH: _clash,
 }

@@ -17,7 +17,7 @@ from typing import Any, Final
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select, update
 
-from app.db.models import OutboxRow
+from app.db.models import AuditRow, OutboxRow
 from app.domain.changes import Topic
 from app.domain.users import Actor
 from app.i18n import _
@@ -30,6 +30,7 @@ from app.tasks import TaskState
 log = logging.getLogger(__name__)
 
 BATCH_SIZE: Final = 500
+_MERGED_ENTITIES: Final = frozenset({"person"})
 SYNC_ACTOR: Final = Actor.system("sync")
 
 
@@ -55,7 +56,7 @@ _COLUMNS: Final = (
 def _pending(core: Core, limit: int) -> list[dict[str, Any]]:
     # Plain rows, not ORM objects: a batch of thousands is read in a fraction of the time.
     with core.reading() as session:
-        return [
+        rows = [
             dict(row._mapping)
             for row in session.execute(
                 select(*_COLUMNS)
@@ -64,6 +65,19 @@ def _pending(core: Core, limit: int) -> list[dict[str, Any]]:
                 .limit(limit)
             )
         ]
+        # A person's change goes with the version it started from: the centre merges edits
+        # made at two offices field by field (the audit row of the same change keeps it).
+        merged_seqs = [row["seq"] for row in rows if row["entity"] in _MERGED_ENTITIES]
+        if merged_seqs:
+            before: dict[int, Any] = dict(
+                session.execute(
+                    select(AuditRow.seq, AuditRow.before).where(AuditRow.seq.in_(merged_seqs))
+                ).all()
+            )
+            for row in rows:
+                if row["entity"] in _MERGED_ENTITIES:
+                    row["before"] = before.get(row["seq"])
+        return rows
 
 
 def push_outbox(

@@ -61,7 +61,13 @@ def _send(target: FuzzTarget, case: Any, *, signed: bool) -> httpx.Response:
         kwargs["method"],
         kwargs["url"],
         params=kwargs.get("params"),
-        headers={k: str(v) for k, v in (kwargs.get("headers") or {}).items()},
+        # Framing is the HTTP client's business: a generated Content-Length would only make
+        # the client refuse to send, never reach the server.
+        headers={
+            k: str(v)
+            for k, v in (kwargs.get("headers") or {}).items()
+            if k.lower() not in ("content-length", "transfer-encoding", "host")
+        },
         content=body,
     )
     if body:
@@ -94,7 +100,7 @@ def test_no_request_makes_a_server_error(target: FuzzTarget) -> None:
             for signed in (False, True):
                 response = _send(target, case, signed=signed)
                 assert response.status_code < 500, (case.method, case.path, response.text[:500])
-                if response.status_code >= 400:
+                if response.status_code >= 400 and case.method.upper() != "HEAD":
                     problem = response.json()
                     assert set(problem) == {"code", "detail"}, problem
                     assert problem["detail"]
