@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app import __version__, cli_printers, cli_qr, cli_queue, cli_report, cli_sync
+from app import __version__, cli_mrz_image, cli_printers, cli_qr, cli_queue, cli_report, cli_sync
 from app.bootstrap import Started, start_core
 from app.config import Config, load_config
 from app.datafolder import prepare
@@ -602,6 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
         "parse", parents=[common], help=_("read MRZ lines on standard input, print JSON")
     )
     mrz_parse.add_argument("--quiet", action="store_true", help=_("print only the JSON"))
+    cli_mrz_image.add_parser(mrz_commands, common)
     mrz.set_defaults(handler=cmd_mrz, needs_data=False)
 
     printout = commands.add_parser(
