@@ -25,16 +25,19 @@ from app.clock import ManualClock
 from app.config import Config
 from app.domain.applications import ApplicationForm
 from app.filestore import FileStore, sha256_of
+from app.mrz import MrzFormat
 from app.scanning.model import ScanSource
 from app.services import applications, attachments
 from tests.support.actors import demo_actor
 from tests.support.pages import a4_page, blank_page
+from tests.support.passport_images import sample
 from tests.support.scanner import real_scanimage, sane_config, unplugging_scanimage
 from tests.ui.conftest import Desk, open_desk
 from tests.ui.test_login_lock_language import _log_in
 from ui.main_window import SCREENS
 from ui.scan_jobs import Acquired
 from ui.screens.applications import ApplicationsScreen
+from ui.screens.intake import IntakeScreen
 from ui.screens.scan import ScanScreen
 
 SERVICE = "registration_stay"  # its checklist: application_form, passport_copy, housing_document
@@ -374,3 +377,44 @@ def test_scanned_pages_attached_from_the_applications_screen_are_received(
     )
     _go_to(qtbot, scanner_desk, "applications")
     qtbot.waitUntil(lambda: "Passport copy — received" in listing.detail.text(), timeout=10_000)
+
+
+# --- the passport read from its page -----------------------------------------------------------
+
+
+def test_a_scanned_passport_page_fills_the_intake_form(
+    qtbot: QtBot, scanner_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = open_scan(qtbot, scanner_desk)
+    document = sample(7, MrzFormat.TD3, 300, angle=1.5, blur=0.6)
+    path = tmp_path / "passport.png"
+    document.image.save(path, dpi=(300, 300))
+    settings = screen.settings
+    settings.device.setCurrentIndex(settings.device.count() - 1)  # "Import files…"
+    _choose_in_dialog(monkeypatch, [path])
+    with qtbot.waitSignal(screen.sig_acquired, timeout=20_000):
+        qtbot.mouseClick(screen.buttons["scan"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(screen.sig_passport_read, timeout=20_000) as read:
+        qtbot.keyClick(screen, Qt.Key.Key_F6)
+    assert read.args[0].result.lines == document.lines
+    window = scanner_desk.window
+    qtbot.waitUntil(lambda: isinstance(window.pages.currentWidget(), IntakeScreen), timeout=10_000)
+    intake = window.pages.currentWidget()
+    assert isinstance(intake, IntakeScreen)
+    surname = read.args[0].result.surname
+    # The applicant from the zone: a new record (or the holder of the document) is chosen.
+    qtbot.waitUntil(lambda: surname in intake.chosen.text(), timeout=20_000)
+
+
+def test_a_page_without_a_passport_says_so(
+    qtbot: QtBot, scanner_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = open_scan(qtbot, scanner_desk)
+    settings = screen.settings
+    settings.device.setCurrentIndex(settings.device.count() - 1)
+    _choose_in_dialog(monkeypatch, [_page_file(tmp_path, "letter.png", seed=9)])
+    with qtbot.waitSignal(screen.sig_acquired, timeout=20_000):
+        qtbot.mouseClick(screen.buttons["scan"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(screen.sig_failed, timeout=20_000) as failed:
+        qtbot.keyClick(screen, Qt.Key.Key_F6)
+    assert "machine-readable" in failed.args[0] or "MRZ" in failed.args[0]

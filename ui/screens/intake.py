@@ -40,6 +40,7 @@ from app.errors import ValidationError
 from app.i18n import _, current_language
 from app.intake.calendar import WorkingCalendar
 from app.mrz import MrzFormatError, MrzResult
+from app.mrz.image import MrzImageRead
 from app.services import applications, form_drafts, mrz_intake, person_search, persons
 from app.services.applications import FormProblemsError
 from ui.context import DeskContext
@@ -376,6 +377,9 @@ class IntakeScreen(QWidget):
     def open_record(self, application_id: object) -> None:
         if isinstance(application_id, Ticket):  # a visitor called at the queue panel
             self.start_for_ticket(application_id)
+            return
+        if isinstance(application_id, MrzImageRead):  # a passport read at the Scan screen
+            self._on_mrz(application_id.result)
             return
         core = self._context.core
         if core is None or not isinstance(application_id, uuid.UUID):

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.i18n import _, ngettext
+from app.mrz.image import MrzImageRead, read_mrz_image
 from app.scanning.backends import backend_for_platform
 from app.scanning.model import DeviceCapabilities, ScanDevice, ScannerBackend
 from app.tasks import Progress
@@ -60,6 +61,7 @@ class ScanScreen(QWidget):
     sig_acquired = Signal(object)  # Acquired: a scan or an import ended
     sig_attached = Signal(object)  # Attachment
     sig_failed = Signal(str)  # a message shown in the error line
+    sig_passport_read = Signal(object)  # MrzImageRead, valid: sent to the Intake form
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +85,7 @@ class ScanScreen(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("message")
         self.error = error_label()
-        names = ("scan", "rescan", "import", "find", "cancel", "attach")
+        names = ("scan", "rescan", "import", "find", "read", "cancel", "attach")
         self.buttons = {name: QPushButton() for name in names}
         self._build_layout()
         self._connect()
@@ -94,7 +96,7 @@ class ScanScreen(QWidget):
     def _build_layout(self) -> None:
         left = QVBoxLayout()
         left.addWidget(self.settings)
-        for name in ("scan", "rescan", "import", "find"):
+        for name in ("scan", "rescan", "import", "find", "read"):
             left.addWidget(self.buttons[name])
         left.addStretch(1)
         body = QHBoxLayout()
@@ -122,6 +124,7 @@ class ScanScreen(QWidget):
             "rescan": ("Ctrl+Shift+S", self.rescan_page),
             "import": ("Ctrl+O", self.choose_files),
             "find": ("F5", self.find_devices),
+            "read": ("F6", self.read_passport),
             "cancel": ("Esc", self.cancel),
             "attach": ("Ctrl+Return", self.attach),
         }
@@ -142,6 +145,10 @@ class ScanScreen(QWidget):
             ),
             "import": (_("&Import files… (Ctrl+O)"), _("Add pages from pictures or PDF files")),
             "find": (_("Find scanners (F5)"), _("Look for scanners again, after plugging one in")),
+            "read": (
+                _("&Read passport (F6)"),
+                _("Read the machine-readable lines of the chosen page and fill the Intake form"),
+            ),
             "cancel": (_("&Cancel (Esc)"), _("Stop the scan; the pages scanned are kept")),
             "attach": (
                 _("A&ttach (Ctrl+Enter)"),
@@ -301,6 +308,29 @@ class ScanScreen(QWidget):
             self._job = None
             self._set_busy(False)
             self._fail(describe_error(error))
+
+    def read_passport(self) -> None:
+        """The chosen page's MRZ, read off the UI thread, to the Intake form."""
+        image = self.current_page_image()
+        if image is None:
+            self._fail(_("Scan or import the passport's data page first."))
+            return
+        self._context.ops.io(read_mrz_image, image).success(self._on_passport_read).failure(
+            lambda error: self._fail(describe_error(error))
+        ).run()
+
+    def _on_passport_read(self, read: MrzImageRead) -> None:
+        if not read.valid:
+            # Never half-trust a read: a wrong digit would make another person's record.
+            self._fail(
+                _(
+                    "The passport's lines were read, but their check digits do not agree. "
+                    "Scan the page again, or use the passport reader at Intake."
+                )
+            )
+            return
+        self.sig_passport_read.emit(read)
+        self._context.bus.sig_open.emit("intake", read)
 
     def current_page_image(self) -> Image.Image | None:
         """The chosen page's full picture, as it will be attached (cleaned, turned)."""
