@@ -74,8 +74,8 @@ run: setup
 	$(BIN)/reception-desk $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
 lint: $(STAMP)
-	$(BIN)/ruff check app ui printing tests bench
-	$(BIN)/ruff format --check app ui printing tests bench
+	$(BIN)/ruff check app ui printing server tests bench
+	$(BIN)/ruff format --check app ui printing server tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -85,7 +85,16 @@ pytest: $(STAMP) translations
 
 test: test-system-packages setup lint typecheck pytest
 
-bench: setup
+# The MRZ benchmark runs PassportEye beside the desk's reader: it needs Tesseract.
+BENCH_APT := tesseract-ocr tesseract-ocr-eng
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,server,bench]'
+	@touch $@
+
+bench: test-system-packages setup $(BENCH_STAMP)
+	$(call apt_install,$(BENCH_APT))
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py
 
 bundle: setup
