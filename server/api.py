@@ -39,7 +39,6 @@ from app.sync.protocol import (
     StoredFile,
 )
 from server import store, uploads
-from server.models import DeskRow
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +121,12 @@ def _signed_target(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def _signed_desk(request: Request, body: SignedBody) -> DeskRow:
+def _signed_desk(request: Request, body: SignedBody) -> store.SignedDesk:
     """The desk that signed the request, checked before the body is even validated: a
-    stranger learns nothing about what the endpoint expects. The nonce is kept at once."""
+    stranger learns nothing about what the endpoint expects. Reads only: the endpoint keeps
+    the nonce in the transaction of its own work, one commit per request."""
     database: Database = request.app.state.database
-    with database.writing() as session:
+    with database.reading() as session:
         return store.authenticate(
             session,
             request.headers,  # case-insensitive, as HTTP headers are
@@ -137,7 +137,17 @@ def _signed_desk(request: Request, body: SignedBody) -> DeskRow:
         )
 
 
-SignedDesk = Annotated[DeskRow, Depends(_signed_desk)]
+def _signed_upload(request: Request, body: SignedBody) -> store.SignedDesk:
+    """The same check for the tus routes, whose work is tuspyserver's: the nonce is kept at
+    once, in a transaction of its own."""
+    signed = _signed_desk(request, body)
+    database: Database = request.app.state.database
+    with database.writing() as session:
+        store.remember_nonce(session, signed, _now())
+    return signed
+
+
+SignedDesk = Annotated[store.SignedDesk, Depends(_signed_desk)]
 
 
 def create_app(database: Database) -> FastAPI:
@@ -158,7 +168,7 @@ def create_app(database: Database) -> FastAPI:
         ),
         # Every tus request is signed like the rest. As the router's own dependency it runs
         # first, before tuspyserver reads a byte of the body into the upload.
-        dependencies=[Depends(_signed_desk)],
+        dependencies=[Depends(_signed_upload)],
     )
 
     @api.exception_handler(store.ProblemError)
@@ -207,6 +217,7 @@ def create_app(database: Database) -> FastAPI:
         # A retry sends the very same bytes; other records under the same batch id do not.
         digest = hashlib.sha256(body).hexdigest()
         with writing() as session:
+            store.remember_nonce(session, desk, _now())
             return store.push(session, desk, batch, digest, _now())
 
     @api.get(
@@ -221,7 +232,9 @@ def create_app(database: Database) -> FastAPI:
     ) -> StoredFile:
         """Whether a scan with this SHA-256 arrived whole: the desk asks before it uploads and
         after, and marks the scan sent only on this answer."""
-        return StoredFile(sha256=sha256, stored=uploads.stored(database, sha256))
+        with writing() as session:
+            store.remember_nonce(session, desk, _now())
+            return StoredFile(sha256=sha256, stored=uploads.stored_in(session, sha256))
 
     @api.get(f"{API_PREFIX}/feed", response_model=FeedPage, responses=_PROBLEMS, tags=["sync"])
     def feed(
@@ -231,6 +244,7 @@ def create_app(database: Database) -> FastAPI:
     ) -> FeedPage:
         """The changes for the desk's office after ``after``, in the server's order."""
         with writing() as session:
+            store.remember_nonce(session, desk, _now())
             return store.feed(session, desk, after, limit, _now())
 
     return api

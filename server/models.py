@@ -42,6 +42,7 @@ class DeskRow(Base):
     name: Mapped[str] = mapped_column(String(100))
     public_key_pem: Mapped[str] = mapped_column(Text)
     kid: Mapped[str] = mapped_column(String(32), unique=True)
+    database_id: Mapped[uuid.UUID | None]  # desks of one office database share it
     enrolled_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic_core import to_json
 from sqlalchemy import insert, select
@@ -24,7 +24,11 @@ from server import store
 from server.models import Base, DeskRecordRow, DeskRow, EntityRow
 
 ENTITY: Final = "person"
+if TYPE_CHECKING:
+    from server.store import SignedDesk
+
 _ENTITIES: Final = Base.metadata.tables["entities"]
+SYNC_NOTE: Final = "_sync"  # in a person sent down: which desk's change it answers
 # What identifies the record rather than describes the person: never merged, never a clash.
 _FIXED: Final = frozenset({"id", "documents"})
 
@@ -86,7 +90,7 @@ class _State:
 
 
 def apply_people(
-    session: Session, desk: DeskRow, records: list[OutboxRecord], now: datetime
+    session: Session, desk: SignedDesk, records: list[OutboxRecord], now: datetime
 ) -> int:
     """Fold a batch's person changes into the centre's persons, in the desk's order, and send
     each person's resulting version to its office's desks; the count of clashes found."""
@@ -105,6 +109,7 @@ def apply_people(
     clashes_found = 0
     touched: set[str] = set()
     spread: dict[str, set[str]] = {}
+    separate: bool | None = None  # whether the office has desks on other databases
     for record in sorted(records, key=lambda record: record.seq):
         state = people.get(record.entity_id)
         touched.add(record.entity_id)
@@ -162,12 +167,36 @@ def apply_people(
             state.row.desk_id, state.row.seq, state.row.updated_at = state.desk_id, state.seq, now
         # The office's other desks (each on its own database) learn the person as it now
         # stands; a desk applies it only where it has no change of its own still waiting.
-        for office in sorted({desk.office_code} | spread.get(person_id, set())):
-            feed.append(_feed_row(office, FeedKind.PERSON, person_id, state.payload, now))
+        # The sending desk holds this version already unless another desk's was merged in:
+        # the note lets it skip its own echo (thousands of them after a long offline spell).
+        note = {"desk": str(desk.id), "merged": person_id in spread}
+        version = {**state.payload, SYNC_NOTE: note}
+        offices = spread.get(person_id, set())
+        if separate is None:
+            separate = _other_databases_in_office(session, desk)
+        if separate:
+            offices = offices | {desk.office_code}
+        for office in sorted(offices):
+            feed.append(_feed_row(office, FeedKind.PERSON, person_id, version, now))
     for start in range(0, len(new_rows), 500):
         session.execute(insert(_ENTITIES), new_rows[start : start + 500])
     store.publish_many(session, feed)
     return clashes_found
+
+
+def _other_databases_in_office(session: Session, desk: SignedDesk) -> bool:
+    """Whether another desk of the office works on a database of its own: only such a desk
+    needs the office's persons sent to it (desks sharing a database hold them already)."""
+    others = select(DeskRow.id).where(
+        DeskRow.office_code == desk.office_code,
+        DeskRow.id != desk.id,
+        DeskRow.revoked_at.is_(None),
+    )
+    if desk.database_id is not None:
+        others = others.where(
+            (DeskRow.database_id.is_(None)) | (DeskRow.database_id != desk.database_id)
+        )
+    return session.execute(others.limit(1)).first() is not None
 
 
 def _feed_row(

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from pydantic_core import to_json
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -54,6 +54,8 @@ DESK_ENTITIES: Final = frozenset(
     {
         "application",
         "attachment",
+        "card",  # a permit card voided at the desk
+        "day_close",  # an office day closed or reopened by its supervisor
         "person",
         "person_import",
         "print_job",
@@ -70,6 +72,7 @@ DESK_ENTITIES: Final = frozenset(
 # One feed writer at a time (PostgreSQL advisory lock key): a sequence number is then never
 # committed after a larger one, so a desk paging by ``seq`` cannot skip a change.
 _FEED_LOCK: Final = 0x5EED
+_NONCE_SWEEP_ONE_IN: Final = 200
 # The tables as Core sees them: bulk statements on them skip the ORM's per-row bookkeeping.
 _ENTITIES: Final = Base.metadata.tables["entities"]
 _DESK_RECORDS: Final = Base.metadata.tables["desk_records"]
@@ -231,6 +234,7 @@ def enrol(session: Session, request: protocol.EnrolRequest, now: datetime) -> pr
             name=request.desk_name,
             public_key_pem=request.public_key_pem,
             kid=kid,
+            database_id=request.database_id,
             enrolled_at=now,
             revoked_at=None,
             last_seen_at=None,
@@ -273,6 +277,16 @@ def revoke_desk(session: Session, desk_id: uuid.UUID, now: datetime) -> None:
 # --- Authentication -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class SignedDesk:
+    """The desk a request is signed by, and the nonce to keep with the request's work."""
+
+    id: uuid.UUID
+    office_code: str
+    nonce: str
+    database_id: uuid.UUID | None = None
+
+
 def authenticate(
     session: Session,
     headers: Mapping[str, str],
@@ -281,8 +295,9 @@ def authenticate(
     target: str,
     body: bytes,
     now: datetime,
-) -> DeskRow:
-    """The desk that signed this request, or a Problem saying why it is refused."""
+) -> SignedDesk:
+    """The desk that signed this request, or a Problem saying why it is refused. Reads only:
+    the nonce is kept by `remember_nonce` in the transaction of the request's own work."""
     refused = ProblemError(
         401, "not_authenticated", "The request is not signed by an enrolled desk."
     )
@@ -306,13 +321,22 @@ def authenticate(
     key = verifying_key_from_pem(desk.public_key_pem)
     if not signing.signature_valid(key, signed, method, target, body):
         raise refused
+    return SignedDesk(desk.id, desk.office_code, signed.nonce, desk.database_id)
+
+
+def remember_nonce(session: Session, desk: SignedDesk, now: datetime) -> None:
+    """Keep the request's nonce with its work: the same request again fails on it, whether it
+    comes after the commit or at the same moment (the second waits, then fails)."""
     try:
         with session.begin_nested():
-            session.add(NonceRow(desk_id=desk.id, nonce=signed.nonce, seen_at=now))
+            session.add(NonceRow(desk_id=desk.id, nonce=desk.nonce, seen_at=now))
     except IntegrityError as error:
         raise ProblemError(401, "replayed", "This request was received before.") from error
-    desk.last_seen_at = now
-    return desk
+    session.execute(update(DeskRow).where(DeskRow.id == desk.id).values(last_seen_at=now))
+    # Now and then, not on every request: old nonces can never be replayed (their time is
+    # refused), so they only take room.
+    if secrets.randbelow(_NONCE_SWEEP_ONE_IN) == 0:
+        forget_old_nonces(session, now)
 
 
 def forget_old_nonces(session: Session, now: datetime) -> int:
@@ -331,7 +355,7 @@ def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
 
 
 def push(
-    session: Session, desk: DeskRow, batch: PushBatch, request_sha256: str, now: datetime
+    session: Session, desk: SignedDesk, batch: PushBatch, request_sha256: str, now: datetime
 ) -> PushAnswer:
     """Store a batch of a desk's records; the same batch again gets the same answer."""
     known = session.get(PushBatchRow, (desk.id, batch.batch_id))
@@ -429,7 +453,7 @@ def _invalid(record: OutboxRecord) -> str:
 
 
 def _update_entities(
-    session: Session, desk: DeskRow, records: list[OutboxRecord], now: datetime
+    session: Session, desk: SignedDesk, records: list[OutboxRecord], now: datetime
 ) -> None:
     """Keep the latest state of each record; an older change arriving late never wins."""
     if not records:
@@ -477,7 +501,7 @@ def _ref(record: OutboxRecord) -> str | None:
 # --- Pull -----------------------------------------------------------------------------------
 
 
-def feed(session: Session, desk: DeskRow, after: int, limit: int, now: datetime) -> FeedPage:
+def feed(session: Session, desk: SignedDesk, after: int, limit: int, now: datetime) -> FeedPage:
     limit = max(1, min(limit, protocol.MAX_FEED_PAGE))
     rows = (
         session.execute(

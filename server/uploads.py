@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from tuspyserver.storage import TusStorage
 
 from app.db.engine import Database
@@ -220,9 +221,8 @@ class DatabaseStorage(TusStorage):
                 await asyncio.to_thread(connection.close)
 
 
-def stored(database: Database, sha256: str) -> bool:
-    with database.reading() as session:
-        return session.get(StoredFileRow, sha256.lower()) is not None
+def stored_in(session: Session, sha256: str) -> bool:
+    return session.get(StoredFileRow, sha256.lower()) is not None
 
 
 def stored_count(database: Database) -> int:

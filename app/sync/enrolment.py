@@ -59,13 +59,21 @@ def enrol(
         identity = setup.desk_identity(session, core.desk_id)
         desk = session.get(DeskRow, identity.desk_id) if identity else None
         desk_name = desk.name if desk else "desk"
+        # The office row is made once per database: desks sharing the office's PostgreSQL
+        # share it, a desk on its own SQLite file has its own. The centre tells them apart.
+        database_id = desk.office_id if desk else None
     key = load_or_create(config)
     own_client = client is None
     http = client or SyncClient(url)
     try:
         http.server_time()
         answer = http.enrol(
-            EnrolRequest(code=code.strip(), desk_name=desk_name, public_key_pem=key.public_pem)
+            EnrolRequest(
+                code=code.strip(),
+                desk_name=desk_name,
+                public_key_pem=key.public_pem,
+                database_id=database_id,
+            )
         )
     finally:
         if own_client:

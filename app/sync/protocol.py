@@ -60,6 +60,11 @@ class EnrolRequest(_Message):
     public_key_pem: str = Field(
         min_length=100, max_length=4000, description="the desk's P-256 public key, PEM"
     )
+    database_id: uuid.UUID | None = Field(
+        default=None,
+        description="the desk's database (desks sharing the office's PostgreSQL share it): "
+        "the centre sends persons back only to desks that do not hold them already",
+    )
 
 
 class EnrolAnswer(_Message):

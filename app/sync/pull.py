@@ -44,6 +44,9 @@ from app.tasks import TaskState
 log = logging.getLogger(__name__)
 
 PAGE_SIZE: Final = 1000
+# In a person the centre sends down: which desk's change it answers, and whether another
+# desk's version was merged into it (see server.people).
+PERSON_NOTE: Final = "_sync"
 ORIGIN_CENTRE: Final = "centre"
 
 
@@ -287,6 +290,14 @@ def _person(tx: Transaction, change: FeedChange) -> None:
     if change.operation is FeedOperation.DELETE:
         return  # persons are never deleted, only merged: a tombstone changes nothing here
     person_id = uuid.UUID(change.key)
+    note = change.payload.get(PERSON_NOTE) or {}
+    state = state_row(tx.session)
+    if (
+        state is not None
+        and note.get("desk") == str(state.remote_desk_id)
+        and not note.get("merged")
+    ):
+        return  # the echo of this desk's own change: it holds this version already
     waiting = tx.session.execute(
         select(OutboxRow.id).where(
             OutboxRow.status == PENDING,
