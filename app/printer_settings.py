@@ -9,8 +9,10 @@ settings table that every desk of the office shares.
 from __future__ import annotations
 
 from app.config import Config, save_setting
+from app.domain.users import Actor, Permission
 from app.errors import ConfigError, ValidationError
 from app.i18n import _
+from app.services.core import require
 from printing.card import MAX_OFFSET_MM, NO_OFFSET, CardOffset
 from printing.spool import PaperKind
 
@@ -62,3 +64,26 @@ def save_card_offset(config: Config, printer: str, offset: CardOffset) -> Config
     """Keep the calibration of the card printer ``printer``; returns the new settings."""
     offsets = {**config.card_offsets, printer: [offset.x_mm, offset.y_mm]}
     return save_setting(config, "card_offsets", offsets)
+
+
+# --- Set by a supervisor ---------------------------------------------------------------------
+# Which printer takes each paper and which screen the waiting-room display fills are set from
+# the supervisor's screen, by those who run the office's queue (supervisors, administrators).
+# A clerk's print preview still remembers the printer it last used (`remember_printer`).
+
+
+def choose_printer(config: Config, actor: Actor, paper: PaperKind, printer: str) -> Config:
+    """This computer's printer for ``paper`` (empty: none); returns the new settings."""
+    require(actor, Permission.MANAGE_QUEUE)
+    printers = {**config.printers, paper.value: printer.strip()}
+    if not printer.strip():
+        del printers[paper.value]
+    return save_setting(config, "printers", printers)
+
+
+def choose_display_screen(config: Config, actor: Actor, screen: int) -> Config:
+    """The screen (0 = the first) the waiting-room display fills on this computer."""
+    require(actor, Permission.MANAGE_QUEUE)
+    if screen < 0:
+        raise ValidationError(_("The value must be at least {low}.").format(low=0), field="screen")
+    return save_setting(config, "display_screen", screen)

@@ -55,6 +55,8 @@ SCREENS: list[tuple[str, str, str]] = [
     ("verify", "ui.screens.verify:VerifyScreen", N_("Verify")),
     ("settings", "ui.screens.settings:SettingsScreen", N_("Settings")),
     ("scan", "ui.screens.scan:ScanScreen", N_("Scan")),
+    ("supervisor", "ui.screens.supervisor:SupervisorScreen", N_("Supervisor")),
+    ("day_close", "ui.screens.day_close:DayCloseScreen", N_("Day close")),
 ]
 
 
@@ -342,6 +344,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.log_out)
         for number in range(1, 10):
             QShortcut(QKeySequence(f"Alt+{number}"), self, partial(self._go_to, number - 1))
+        QShortcut(QKeySequence("Alt+0"), self, partial(self._go_to, 9))  # the tenth screen
         self._sync_shortcut = QShortcut(QKeySequence("F9"), self, self.sync_now)
 
     def sync_now(self) -> None:

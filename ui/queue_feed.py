@@ -97,7 +97,16 @@ class QueueFeed(QObject):
     sig_loaded = Signal(object)  # what the loader returned
     sig_connection = Signal(bool, str)  # reachable?, what the person reads when not
 
-    def __init__(self, context: DeskContext, load: Loader, parent: QObject) -> None:
+    def __init__(
+        self,
+        context: DeskContext,
+        load: Loader,
+        parent: QObject,
+        *,
+        periodic_ms: int = PERIODIC_MS,
+    ) -> None:
+        """``periodic_ms`` 0: loads on change notices only (the owner refreshes what time
+        changes by itself, more cheaply than a whole reload)."""
         super().__init__(parent)
         self._context = context
         self._load = load
@@ -110,7 +119,8 @@ class QueueFeed(QObject):
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.refresh)
         self._periodic = QTimer(self)
-        self._periodic.setInterval(PERIODIC_MS)
+        self.periodic_ms = periodic_ms
+        self._periodic.setInterval(periodic_ms)
         self._periodic.timeout.connect(self.refresh)
         context.bus.sig_changed.connect(self._on_changed)
         app = QCoreApplication.instance()
@@ -132,7 +142,8 @@ class QueueFeed(QObject):
             self._thread.sig_lost.connect(self._on_lost)
             self._thread.finished.connect(self._on_thread_finished)
             self._thread.start()
-        self._periodic.start()
+        if self.periodic_ms > 0:
+            self._periodic.start()
         self.refresh()
 
     def stop(self, timeout_ms: int = 2000) -> None:

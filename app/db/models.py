@@ -568,3 +568,44 @@ class PersonClashRow(Base):
     received_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
     settled_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class DayCloseRow(Base):
+    """An office day a supervisor approved: its records are frozen until it is reopened.
+
+    One row per day, kept when the day is reopened (``closed`` false, the reopening's who, when
+    and why filled), so a day closed, reopened and closed again reads as its last state; the
+    audit log holds every step. ``totals`` is what the supervisor saw when approving.
+    """
+
+    __tablename__ = "day_closes"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the office day, in its zone
+    office_id: Mapped[uuid.UUID | None]
+    closed: Mapped[bool] = mapped_column(Boolean, default=True)
+    closed_at: Mapped[datetime]
+    closed_by: Mapped[str] = mapped_column(String(100))
+    reopened_at: Mapped[datetime | None]
+    reopened_by: Mapped[str | None] = mapped_column(String(100))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    totals: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class VoidRow(Base):
+    """A receipt or a permit card declared void by a supervisor, with the reason.
+
+    A document is voided once and for good: it is not printed again (unique by kind and number).
+    """
+
+    __tablename__ = "voids"
+    __table_args__ = (UniqueConstraint("kind", "number", name="uq_voids_kind_number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(16))  # "receipt" or "card"
+    record_id: Mapped[uuid.UUID | None] = mapped_column(index=True)  # the application
+    number: Mapped[str] = mapped_column(String(40))  # application or permit number
+    reason: Mapped[str] = mapped_column(Text)
+    voided_at: Mapped[datetime]
+    actor_id: Mapped[uuid.UUID | None]
+    voided_by: Mapped[str] = mapped_column(String(100))
+    desk_id: Mapped[uuid.UUID | None]

@@ -27,6 +27,7 @@ class Topic(StrEnum):
     ATTACHMENTS = "attachments"  # scanned documents stored and attached to applications
     SYNC = "sync"  # the enrolment with the centre, the last sync, quarantined records
     PERMITS = "permits"  # permits signed by the centre, waiting for their card
+    DAYS = "days"  # office days closed and reopened by a supervisor, documents voided
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ from app.intake.checklist import checklist_state
 from app.intake.fees import FeeQuote, applicant_category, compute_fee
 from app.intake.lifecycle import ApplicationState, transition
 from app.intake.validation import FieldProblem, validate_form
-from app.services import counters
+from app.services import counters, day_lock
 from app.services.core import Core, Transaction
 from app.services.masterdata import to_service
 from app.services.persons import register_person_reference
@@ -392,6 +392,7 @@ def save_draft(
 ) -> Outcome[Application]:
     """Keep an unfinished form as a draft application: nothing is checked but the service."""
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
+        day_lock.ensure_open_now(tx)
         _service(tx.session, form.service_code)
         person = _live_person(tx.session, form.person_id)
         if application_id is None:
@@ -426,6 +427,7 @@ def submit_application(
     """
     today = office_today(core)
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
+        day_lock.ensure_open_now(tx)
         service = _service(tx.session, form.service_code)
         if not service.active:
             raise ConflictError(
@@ -493,6 +495,7 @@ def change_state(
             _("Only the centre decides on an application; its decision comes by sync.")
         )
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
+        day_lock.ensure_open_now(tx)
         row = _locked(tx.session, application_id)
         before = snapshot(row)
         current = ApplicationState(row.state)
@@ -547,6 +550,8 @@ def record_payment(
         )
     with core.changing(actor, Permission.WORK_AT_DESK) as tx:
         row = _locked(tx.session, application_id)
+        # The fee and its reference belong to the day of submission, reviewed at its close.
+        day_lock.ensure_record_open(tx, row.submitted_at)
         if ApplicationState(row.state) not in (
             ApplicationState.DRAFT,
             ApplicationState.SUBMITTED,

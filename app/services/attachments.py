@@ -25,7 +25,7 @@ from app.i18n import _
 from app.ids import new_id
 from app.intake.lifecycle import ApplicationState
 from app.scanning.model import MAX_FILE_BYTES
-from app.services import applications
+from app.services import applications, day_lock
 from app.services.core import Core, Transaction
 
 ENTITY = "attachment"
@@ -152,6 +152,7 @@ def _attach(
     application = tx.session.get(ApplicationRow, application_id, with_for_update=True)
     if application is None:
         raise NotFoundError(_("There is no such application."))
+    day_lock.ensure_open_now(tx)
     if row.application_id is not None and row.application_id != application_id:
         raise ConflictError(_("This document is attached to another application already."))
     state = ApplicationState(application.state)

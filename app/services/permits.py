@@ -19,13 +19,14 @@ from sqlalchemy import select
 from app.config import Config
 from app.db.models import AttachmentRow, OfficeRow, PermitRow
 from app.domain.changes import Changes, Outcome
+from app.domain.day_close import VoidKind
 from app.domain.prints import PrintEntry, PrintKind
 from app.domain.users import Actor, Permission
 from app.errors import ConflictError, NotFoundError
 from app.filestore import FileStore
 from app.i18n import _, current_language
 from app.intake.lifecycle import ApplicationState
-from app.services import applications
+from app.services import applications, corrections
 from app.services.core import Core
 from app.services.printouts import Printable, PrintOrder, RenderRequest, print_document
 from printing.card import CardData, render_card
@@ -106,6 +107,7 @@ def card_data(core: Core, actor: Actor, config: Config, number: str) -> CardData
                     number=row.number
                 )
             )
+        corrections.ensure_not_void(session, VoidKind.CARD, row.number)
         payload = dict(row.payload)
         office = session.execute(
             select(OfficeRow).where(OfficeRow.code == payload.get("office_code"))

@@ -7,21 +7,24 @@ counter take turns, and desks never wait on each other in a circle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.db.models import QueueCounterStateRow, QueuePauseRow
-from app.domain.changes import Outcome
+from app.db.models import CounterRow, QueueCounterStateRow, QueuePauseRow, ServiceRow
+from app.domain.changes import Outcome, Topic
 from app.domain.queue import CounterState, CounterStatus, PauseReason, TicketState
 from app.domain.users import Actor, Permission
-from app.errors import ConflictError, ValidationError
+from app.errors import ConflictError, NotFoundError, ValidationError
 from app.i18n import _
 from app.ids import new_id
-from app.services.core import Core, Transaction
+from app.services import queue_events
+from app.services.core import Core, Transaction, require
 from app.services.queue_store import (
+    COUNTER_ENTITY,
     CounterRef,
     OfficeRef,
     active_ticket,
@@ -165,6 +168,86 @@ def counter_status(core: Core, actor: Actor, counter_number: int) -> CounterStat
         counter = counter_ref(session, office, counter_number)
         state = session.get(QueueCounterStateRow, (office.id, counter_number))
         return status_of(session, office, counter, state)
+
+
+# --- The office's counters and what each serves ----------------------------------------------
+# Supervisors set them as the day needs (a second counter for a long queue), so they are the
+# queue's rules (MANAGE_QUEUE), not the desk's set-up. The centre's master data, when it names
+# the office's counters, sets them again on its next import.
+
+
+def list_counters(core: Core, actor: Actor) -> list[CounterRef]:
+    with core.reading(actor, Permission.MANAGE_QUEUE) as session:
+        office = office_of(session, core.desk_id)
+        return [
+            CounterRef.of(row)
+            for row in session.execute(
+                select(CounterRow)
+                .where(CounterRow.office_id == office.id)
+                .order_by(CounterRow.number)
+            ).scalars()
+        ]
+
+
+def set_counter_services(
+    core: Core, actor: Actor, counter_number: int, service_codes: Sequence[str]
+) -> Outcome[CounterRef]:
+    """The services the counter calls visitors for; a new counter when the number is new."""
+    require(actor, Permission.MANAGE_QUEUE)  # before the form's checks: say who may first
+    codes = list(dict.fromkeys(code.strip() for code in service_codes if code.strip()))
+    if not codes:
+        raise ValidationError(_("Choose at least one service for the counter."), field="services")
+    if not 1 <= counter_number <= 999:
+        raise ValidationError(
+            _("The value must be between {low} and {high}.").format(low=1, high=999),
+            field="number",
+        )
+    with core.changing(actor, Permission.MANAGE_QUEUE) as tx:
+        office = office_of(tx.session, core.desk_id)
+        known = set(
+            tx.session.execute(
+                select(ServiceRow.code).where(
+                    ServiceRow.code.in_(codes), ServiceRow.active.is_(True)
+                )
+            ).scalars()
+        )
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise NotFoundError(
+                _("There is no active service {code}.").format(code=", ".join(unknown))
+            )
+        row = tx.session.execute(
+            select(CounterRow).where(
+                CounterRow.office_id == office.id, CounterRow.number == counter_number
+            )
+        ).scalar_one_or_none()
+        before = {"number": counter_number, "services": list(row.service_codes)} if row else None
+        if row is None:
+            row = CounterRow(office_id=office.id, number=counter_number, service_codes=codes)
+            tx.session.add(row)
+        else:
+            row.service_codes = codes
+        tx.record(
+            action="queue.counter_services",
+            entity=COUNTER_ENTITY,
+            entity_id=f"{office.code}:{counter_number}",
+            before=before,
+            after={"number": counter_number, "services": codes},
+            topics=(Topic.QUEUE, Topic.MASTER_DATA),
+            sync=False,
+        )
+        # Every desk, kiosk and display of the office shows the counters: they reload.
+        queue_events.touch(tx.session, office.id, office.code, core.clock.now())
+        return Outcome(CounterRef.of(row), tx.changes)
+
+
+def next_counter_number(core: Core, actor: Actor) -> int:
+    with core.reading(actor, Permission.MANAGE_QUEUE) as session:
+        office = office_of(session, core.desk_id)
+        highest = session.execute(
+            select(func.max(CounterRow.number)).where(CounterRow.office_id == office.id)
+        ).scalar()
+        return int(highest or 0) + 1
 
 
 # --- Shared with calling ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from app.domain.queue import (
 )
 from app.errors import ConflictError, NotFoundError
 from app.i18n import _
-from app.services import queue_events
+from app.services import day_lock, queue_events
 from app.services.core import Transaction
 
 ACTIVE_STATES = (TicketState.CALLED.value, TicketState.SERVING.value)
@@ -296,6 +296,8 @@ def record_ticket(
     row: QueueTicketRow,
     before: dict[str, Any] | None,
 ) -> None:
+    # Every change of a ticket passes here: a closed day's tickets stay as the day left them.
+    day_lock.ensure_open(tx.session, row.day)
     tx.record(
         action=action,
         entity=TICKET_ENTITY,

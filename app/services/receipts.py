@@ -17,13 +17,14 @@ from sqlalchemy import select
 from app.config import Config
 from app.db.models import DeskRow, ServiceRow, UserRow
 from app.domain.applications import Application
+from app.domain.day_close import VoidKind
 from app.domain.prints import PrintKind
 from app.domain.users import Actor
 from app.errors import ConflictError
 from app.i18n import _
 from app.intake.lifecycle import ApplicationState
 from app.security.desk_key import ReceiptClaims, sign_receipt
-from app.services import applications, persons, setup
+from app.services import applications, corrections, persons, setup
 from app.services.core import Core
 from app.services.masterdata import to_service
 from app.services.printouts import Printable, RenderRequest
@@ -49,6 +50,7 @@ def receipt_for(core: Core, actor: Actor, config: Config, application_id: uuid.U
     )
     language = config.language
     with core.reading() as session:
+        corrections.ensure_not_void(session, VoidKind.RECEIPT, application.number)
         identity = setup.desk_identity(session, core.desk_id)
         desk = session.get(DeskRow, identity.desk_id) if identity else None
         service_row = session.execute(

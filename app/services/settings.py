@@ -116,3 +116,71 @@ def set_queue_policy(core: Core, actor: Actor, policy: QueuePolicy) -> Outcome[Q
             sync=False,
         )
         return Outcome(policy, tx.changes)
+
+
+# --- The supervisor's alerts -----------------------------------------------------------------
+
+ALERTS_KEY = "alerts"
+
+_ALERT_BOUNDS: dict[str, tuple[int, int]] = {
+    "sync_overdue_hours": (1, 168),
+    "service_level_percent": (1, 100),
+    "service_level_min_called": (1, 100),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPolicy:
+    """When the supervisor's live view raises an alert.
+
+    The sync is overdue when the desk has not reached the centre for ``sync_overdue_hours``;
+    a service's level is too low when fewer than ``service_level_percent`` of its visitors
+    called today were called within the target wait, once at least
+    ``service_level_min_called`` were called (the first visitor of the day alone says little).
+    """
+
+    sync_overdue_hours: int = 4
+    service_level_percent: int = 80
+    service_level_min_called: int = 5
+
+
+def alert_policy(session: Session) -> AlertPolicy:
+    row = session.get(SettingRow, ALERTS_KEY)
+    if row is None:
+        return AlertPolicy()
+    known = {f.name for f in fields(AlertPolicy)}
+    return AlertPolicy(**{k: int(v) for k, v in row.value.items() if k in known})
+
+
+def set_alert_policy(core: Core, actor: Actor, policy: AlertPolicy) -> Outcome[AlertPolicy]:
+    """Change when the live view alerts; supervisors and administrators may."""
+    for name, value in asdict(policy).items():
+        low, high = _ALERT_BOUNDS[name]
+        if not low <= value <= high:
+            raise ValidationError(
+                _("The value must be between {low} and {high}.").format(low=low, high=high),
+                field=name,
+            )
+    with core.changing(actor, Permission.MANAGE_QUEUE) as tx:
+        row = tx.session.get(SettingRow, ALERTS_KEY)
+        before: dict[str, Any] | None = dict(row.value) if row else None
+        if row is None:
+            tx.session.add(SettingRow(key=ALERTS_KEY, value=asdict(policy)))
+        else:
+            row.value = asdict(policy)
+        tx.record(
+            action="settings.alerts",
+            entity="setting",
+            entity_id=ALERTS_KEY,
+            before=before,
+            after=asdict(policy),
+            topics=(Topic.SETTINGS,),
+            sync=False,
+        )
+        return Outcome(policy, tx.changes)
+
+
+def office_rules(core: Core, actor: Actor) -> tuple[QueuePolicy, AlertPolicy]:
+    """The queue's rules and the alerts' thresholds, for the supervisor's form."""
+    with core.reading(actor, Permission.MANAGE_QUEUE) as session:
+        return queue_policy(session), alert_policy(session)

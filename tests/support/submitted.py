@@ -16,7 +16,12 @@ PAYMENT_REFERENCE = "ASP-2026-11-000123"
 
 
 def submit_temporary_residence(
-    core: Core, clerk: Actor, *, surname: str = "HÜSEYNOVA", document: str = "C01234567"
+    core: Core,
+    clerk: Actor,
+    *,
+    surname: str = "HÜSEYNOVA",
+    document: str = "C01234567",
+    today: date = TODAY,
 ) -> Application:
     """A temporary residence application for 12 months, decided in 15 working days, paid."""
     person = persons.create_person(
@@ -35,7 +40,7 @@ def submit_temporary_residence(
         force=True,
     ).value
     service = next(s for s in applications.services(core, clerk) if s.code == "temp_residence")
-    values = {**valid_values(service, TODAY), "duration_months": "12", "working_days": "15"}
+    values = {**valid_values(service, today), "duration_months": "12", "working_days": "15"}
     form = ApplicationForm(
         service_code=service.code,
         person_id=person.id,

@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
 from app.clock import office_zone
 from app.domain.applications import Application, ApplicationFilter, ApplicationSummary, Channel
 from app.domain.changes import Changes, Topic
+from app.domain.day_close import Void
 from app.domain.masterdata import Service
+from app.domain.users import Permission
 from app.i18n import _, current_language
 from app.intake.defaults import expand_typed_date
 from app.intake.lifecycle import ApplicationState, can_transition
 from app.intake.validation import parse_date
-from app.services import applications
+from app.services import applications, corrections
 from app.services.attachments import takes_documents
 from ui.context import DeskContext
 from ui.models.table import ColumnSpec, DataclassTableModel, record_table
@@ -94,6 +96,7 @@ def _load_services(core: Core, context: DeskContext) -> list[Service]:
 class ApplicationsScreen(QWidget):
     sig_listed = Signal(int)  # how many rows are shown
     sig_shown = Signal(object)  # Application
+    sig_voided = Signal(object)  # Void
 
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +125,7 @@ class ApplicationsScreen(QWidget):
         self.scan_button = QPushButton()
         self.move_buttons = {state: QPushButton() for state in CLERK_MOVES}
         self.receipt = ReceiptButton(context, self, hidden_when_idle=False)
+        self.void_button = QPushButton()
         self.error = error_label()
 
         filters = QHBoxLayout()
@@ -133,6 +137,7 @@ class ApplicationsScreen(QWidget):
         for button in self.move_buttons.values():
             actions.addWidget(button)
         actions.addWidget(self.receipt.button)
+        actions.addWidget(self.void_button)
         actions.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.table, 3)
@@ -158,6 +163,7 @@ class ApplicationsScreen(QWidget):
         self.table.activated.connect(lambda _index: self.continue_selected())
         self.continue_button.clicked.connect(self.continue_selected)
         self.scan_button.clicked.connect(self.scan_for_selected)
+        self.void_button.clicked.connect(lambda _c=False: self.void_receipt())
         for state, button in self.move_buttons.items():
             button.clicked.connect(lambda _c=False, s=state: self.move_selected(s))
         QShortcut(QKeySequence("Ctrl+F"), self, self.number.setFocus)
@@ -186,6 +192,7 @@ class ApplicationsScreen(QWidget):
         for state, button in self.move_buttons.items():
             button.setText(labels[state])
         self.receipt.retranslate()
+        self.void_button.setText(_("&Void receipt…"))
         self.model.retranslate()
         if self._current is not None:
             self._show(self._current)
@@ -333,6 +340,14 @@ class ApplicationsScreen(QWidget):
         for state, button in self.move_buttons.items():
             button.setEnabled(current is not None and can_transition(current.state, state))
         self.receipt.offer(current)
+        # Voiding is a supervisor's correction: offered to them only, refused by the core to others.
+        user = self._context.user
+        self.void_button.setEnabled(
+            current is not None
+            and current.number is not None
+            and user is not None
+            and user.may(Permission.CORRECT_RECORDS)
+        )
 
     def continue_selected(self) -> None:
         current = self._current
@@ -365,6 +380,33 @@ class ApplicationsScreen(QWidget):
             target,
             note=note or "",
         ).success(self._show).failure(lambda e: show_error(self.error, describe_error(e))).run()
+
+    def void_receipt(self, reason: str | None = None) -> None:
+        current = self._current
+        core = self._context.core
+        if current is None or core is None:
+            return
+        if reason is None:
+            reason, accepted = QInputDialog.getText(
+                self, _("Void receipt"), _("Why is the receipt voided? The reason is audited.")
+            )
+            if not accepted:
+                return
+        show_error(self.error, "")
+        self._context.ops.mutate(
+            corrections.void_receipt, core, self._context.actor, current.id, reason
+        ).success(self._on_voided).failure(
+            lambda e: show_error(self.error, describe_error(e))
+        ).run()
+
+    def _on_voided(self, void: Void) -> None:
+        show_error(
+            self.error,
+            _("The receipt {number} is void: {reason}").format(
+                number=void.number, reason=void.reason
+            ),
+        )
+        self.sig_voided.emit(void)
 
     def select_application(self, application_id: uuid.UUID) -> None:
         for index in range(self.model.rowCount()):
