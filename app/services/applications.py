@@ -22,6 +22,7 @@ from app.clock import office_zone
 from app.db.models import (
     ApplicationHistoryRow,
     ApplicationRow,
+    AttachmentRow,
     DeskRow,
     HolidayRow,
     OfficeRow,
@@ -387,6 +388,20 @@ def _store_form(row: ApplicationRow, form: ApplicationForm, person: PersonRow | 
     row.note = _clean_note(form.note)
 
 
+def _keep_attached(session: Session, row: ApplicationRow) -> None:
+    """An item with a scanned document attached stays received, whatever the form's ticks
+    say: the Intake form may have been opened before the scan was attached at Scan."""
+    attached = set(
+        session.execute(
+            select(AttachmentRow.checklist_key).where(
+                AttachmentRow.application_id == row.id, AttachmentRow.checklist_key.is_not(None)
+            )
+        ).scalars()
+    )
+    if attached - set(row.received):
+        row.received = sorted(set(row.received) | {key for key in attached if key})
+
+
 def save_draft(
     core: Core, actor: Actor, form: ApplicationForm, *, application_id: uuid.UUID | None = None
 ) -> Outcome[Application]:
@@ -403,6 +418,7 @@ def save_draft(
             row = _editable(tx.session, application_id)
             before = snapshot(row)
         _store_form(row, form, person)
+        _keep_attached(tx.session, row)
         after = snapshot(row)
         if after == before:
             return Outcome(to_application(row, _history_of(tx.session, row.id)), tx.changes)
@@ -449,6 +465,7 @@ def submit_application(
             before = snapshot(row)
             from_state = row.state
         _store_form(row, form, person)
+        _keep_attached(tx.session, row)
         row.values = values
         office = _office(tx.session, core)
         now = core.clock.now()
@@ -599,6 +616,7 @@ def receive_electronic_in(tx: Transaction, reference: str, form: ApplicationForm
     row = _new_row(tx, form, Channel.E_GOV)
     row.external_ref = reference
     _store_form(row, form, person)
+    _keep_attached(tx.session, row)
     _add_history(tx, row, None, ApplicationState.DRAFT.value, _("received from the portal"))
     # It came from the centre: only the submission goes back up.
     return _recorded(tx, row, "application.receive_electronic", None, sync=False).value

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,8 +24,9 @@ from app.domain.changes import Topic
 from app.domain.persons import DocumentKind, NewDocument, PersonData, Sex
 from app.domain.users import Actor
 from app.errors import ConflictError, PermissionDeniedError, ValidationError
+from app.filestore import FileStore
 from app.intake.lifecycle import ApplicationState
-from app.services import applications, audit, counters, form_drafts, persons
+from app.services import applications, attachments, audit, counters, form_drafts, persons
 from app.services.applications import FormProblemsError
 from tests.support.intake import all_documents, valid_values
 
@@ -189,6 +191,31 @@ def test_a_draft_is_saved_edited_and_then_submitted(started: Started, clerk: Act
         ).scalars()
         assert list(actions) == ["application.save_draft", "application.submit"]
         assert audit.verify_chain(session).intact
+
+
+@pytest.mark.parametrize("backend_config", ["sqlite"], indirect=True)
+def test_an_item_scanned_meanwhile_stays_received_when_the_form_is_saved(
+    started: Started, clerk: Actor, tmp_path: Path
+) -> None:
+    """The Intake form was opened before the passport copy was scanned at the Scan screen:
+    saving the form's older ticks must not take the scanned item back."""
+    person_id = _person(started, clerk)
+    form = ApplicationForm("stay_extension", person_id, values={"reason": "Müalicə"})
+    draft = applications.save_draft(started.core, clerk, form).value
+    attachments.store(
+        started.core,
+        clerk,
+        FileStore(tmp_path / "scans"),
+        b"%PDF-1.4 scan",
+        media_type="application/pdf",
+        pages=1,
+        application_id=draft.id,
+        checklist_key="passport_copy",
+    )
+    saved = applications.save_draft(
+        started.core, clerk, replace(form, note="telefonla zəng etdi"), application_id=draft.id
+    ).value
+    assert "passport_copy" in saved.received
 
 
 @pytest.mark.parametrize("backend_config", ["sqlite"], indirect=True)
