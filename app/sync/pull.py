@@ -81,7 +81,7 @@ def pull_feed(
                 # Another process of this desk pulled meanwhile: start again from its cursor.
                 cursor = state.feed_cursor if state else cursor
                 continue
-            _apply_page(tx, page.changes)
+            apply_page(tx, page.changes)
             state.feed_cursor = page.last_seq
             state.last_pull_at, state.last_error = core.clock.now(), None
             tx.topics.add(Topic.SYNC)
@@ -157,7 +157,7 @@ class _Revocations:
         )
 
 
-def _apply_page(tx: Transaction, changes: list[FeedChange]) -> None:
+def apply_page(tx: Transaction, changes: list[FeedChange]) -> None:
     revocations = _Revocations()
     today = tx.core.clock.now().date()
     for change in changes:

@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Loader = Callable[["Core", Actor], Printable]
+# What sends the chosen document to the printer and logs it: `printouts.print_document`, or a
+# document's own (a permit card checks its photo and moves its application on).
+Sender = Callable[["Core", Actor, Printable, PrintOrder, PrinterBackend], Outcome[PrintEntry]]
 
 PAPER_LABELS: dict[PaperKind, str] = {
     PaperKind.A4: N_("A4 sheet"),
@@ -75,10 +78,12 @@ class PrintPreviewDialog(QDialog):
         parent: QWidget | None = None,
         *,
         backend: PrinterBackend | None = None,
+        send: Sender | None = None,
     ) -> None:
         super().__init__(parent)
         self._context = context
         self._backend = backend
+        self._send: Sender = send or printouts.print_document
         self._document: Printable | None = None
         self._preview: Preview | None = None
         self._printers: list[PrinterInfo] = []
@@ -297,7 +302,7 @@ class PrintPreviewDialog(QDialog):
             card_offset=self._card_offset(),
         )
         self._context.ops.io(
-            printouts.print_document,
+            self._send,
             self._context.require_core(),
             self._context.actor,
             document,
@@ -348,5 +353,27 @@ def receipt_preview(
         return receipts.receipt_printable(core, actor, config, application_id)
 
     dialog = PrintPreviewDialog(context, load, parent)
+    dialog.open()
+    return dialog
+
+
+def card_preview(
+    context: DeskContext, permit_number: str, parent: QWidget | None = None
+) -> PrintPreviewDialog:
+    """The preview of a permit's card, shown (window-modal) and returned. It shows without
+    the holder's photo too, so the clerk sees what is missing; printing then refuses."""
+    from app.services import permits
+
+    config = context.config
+
+    def load(core: Core, actor: Actor) -> Printable:
+        return permits.card_printable(core, actor, config, permit_number)
+
+    def send(
+        core: Core, actor: Actor, _document: Printable, order: PrintOrder, backend: PrinterBackend
+    ) -> Outcome[PrintEntry]:
+        return permits.print_card(core, actor, config, permit_number, order=order, backend=backend)
+
+    dialog = PrintPreviewDialog(context, load, parent, send=send)
     dialog.open()
     return dialog

@@ -43,6 +43,7 @@ from app.services.attachments import takes_documents
 from ui.context import DeskContext
 from ui.models.table import ColumnSpec, DataclassTableModel, record_table
 from ui.ops import describe_error
+from ui.widgets.card_button import CardButton
 from ui.widgets.forms import error_label, heading, show_error
 from ui.widgets.receipt_button import ReceiptButton
 
@@ -125,6 +126,7 @@ class ApplicationsScreen(QWidget):
         self.scan_button = QPushButton()
         self.move_buttons = {state: QPushButton() for state in CLERK_MOVES}
         self.receipt = ReceiptButton(context, self, hidden_when_idle=False)
+        self.card = CardButton(context, self)
         self.void_button = QPushButton()
         self.error = error_label()
 
@@ -137,6 +139,7 @@ class ApplicationsScreen(QWidget):
         for button in self.move_buttons.values():
             actions.addWidget(button)
         actions.addWidget(self.receipt.button)
+        actions.addWidget(self.card.button)
         actions.addWidget(self.void_button)
         actions.addStretch(1)
         body = QHBoxLayout()
@@ -192,6 +195,7 @@ class ApplicationsScreen(QWidget):
         for state, button in self.move_buttons.items():
             button.setText(labels[state])
         self.receipt.retranslate()
+        self.card.retranslate()
         self.void_button.setText(_("&Void receipt…"))
         self.model.retranslate()
         if self._current is not None:
@@ -340,6 +344,7 @@ class ApplicationsScreen(QWidget):
         for state, button in self.move_buttons.items():
             button.setEnabled(current is not None and can_transition(current.state, state))
         self.receipt.offer(current)
+        self.card.offer(current)
         # Voiding is a supervisor's correction: offered to them only, refused by the core to others.
         user = self._context.user
         self.void_button.setEnabled(

@@ -1,0 +1,182 @@
+"""The permit card printed from the Applications screen once the centre's permit has come."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.bootstrap import start_core
+from app.clock import ManualClock
+from app.config import Config
+from app.filestore import FileStore
+from app.intake.lifecycle import ApplicationState
+from app.mrz import generate_td1
+from app.security.central_signer import TestCentralSigner
+from app.security.keys import public_key_to_pem
+from app.security.qr_codec import Claim, compact_date_of
+from app.services import applications, attachments
+from app.sync.protocol import FeedChange, FeedKind, FeedOperation
+from app.sync.pull import apply_page
+from app.sync.push import SYNC_ACTOR
+from printing.demo import demo_photo
+from tests.printing import reading
+from tests.support.actors import demo_actor
+from tests.support.cups import PdfQueue, PrivateCups
+from tests.support.submitted import submit_temporary_residence
+from tests.ui.conftest import Desk, open_desk
+from tests.ui.test_login_lock_language import _log_in
+from ui.screens.applications import ApplicationsScreen
+
+WAIT_MS = 20_000
+PERMIT = "AZR000042"
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def queue(private_cups: PrivateCups, monkeypatch: pytest.MonkeyPatch) -> PdfQueue:
+    monkeypatch.setenv("CUPS_SERVER", private_cups.server)
+    return private_cups.add_pdf_queue(f"Card_Printer_{next(_names)}")
+
+
+def _approved_with_permit(config: Config, clock: ManualClock) -> str:
+    """An application submitted with its photo, then the centre's decision and signed permit
+    applied through sync's own appliers (the centre itself is tested in tests/server)."""
+    started = start_core(config, clock=clock)
+    core = started.core
+    clerk = demo_actor(core, "clerk")
+    application = submit_temporary_residence(core, clerk)
+    attachments.store(
+        core,
+        clerk,
+        FileStore.of(config),
+        demo_photo(),
+        media_type="image/jpeg" if demo_photo()[:2] == b"\xff\xd8" else "image/png",
+        pages=1,
+        application_id=application.id,
+        checklist_key="photos",
+    )
+    signer = TestCentralSigner()
+    valid_from, valid_until = date(2026, 11, 24), date(2027, 11, 23)
+    birth = date(1991, 3, 14)
+    qr_text = signer.sign_permit(
+        {
+            Claim.DOCUMENT_NUMBER: PERMIT,
+            Claim.DOCUMENT_TYPE: 2,
+            Claim.SURNAME: "HÜSEYNOVA",
+            Claim.BIRTH_DATE: compact_date_of(birth),
+            Claim.NATIONALITY: "GEO",
+            Claim.OFFICE: "AGS",
+        },
+        issued_at=datetime(2026, 11, 24, 8, tzinfo=UTC),
+        expires_at=datetime(2027, 11, 23, 20, tzinfo=UTC),
+    )
+    permit = {
+        "number": PERMIT,
+        "application_id": str(application.id),
+        "person_id": str(application.person_id),
+        "permit_type": {"az": "Müvəqqəti yaşamaq icazəsi", "en": "Temporary residence permit"},
+        "surname": "HÜSEYNOVA",
+        "given_names": "GÜLNARƏ",
+        "nationality": "GEO",
+        "birth_date": birth.isoformat(),
+        "sex": "F",
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "office_code": "AGS",
+        "mrz": list(
+            generate_td1(
+                document_type="IR",
+                issuing_state="AZE",
+                surname="HÜSEYNOVA",
+                given_names="GÜLNARƏ",
+                document_number=PERMIT,
+                nationality="GEO",
+                birth_date=birth,
+                sex="F",
+                expiry_date=valid_until,
+            )
+        ),
+        "qr_text": qr_text,
+    }
+    now = clock.now()
+    changes = [
+        FeedChange(
+            seq=1,
+            kind=FeedKind.TRUSTED_KEY,
+            key="central",
+            operation=FeedOperation.UPSERT,
+            payload={
+                "public_key": public_key_to_pem(signer.public_key).decode(),
+                "kinds": ["permit"],
+                "label": "central service",
+            },
+            created_at=now,
+        ),
+        FeedChange(
+            seq=2,
+            kind=FeedKind.DECISION,
+            key=str(application.id),
+            operation=FeedOperation.UPSERT,
+            payload={"application_id": str(application.id), "decision": "approved"},
+            created_at=now,
+        ),
+        FeedChange(
+            seq=3,
+            kind=FeedKind.PERMIT,
+            key=PERMIT,
+            operation=FeedOperation.UPSERT,
+            payload=permit,
+            created_at=now + timedelta(seconds=1),
+        ),
+    ]
+    with core.changing(SYNC_ACTOR) as tx:
+        apply_page(tx, changes)
+    core.database.dispose()
+    return str(application.id)
+
+
+def test_the_card_of_an_approved_application_is_printed_and_recorded(
+    qtbot: QtBot,
+    demo_config: tuple[Config, dict[str, str]],
+    clock: ManualClock,
+    private_cups: PrivateCups,
+    queue: PdfQueue,
+) -> None:
+    config, passwords = demo_config
+    application_id = _approved_with_permit(config, clock)
+    window, context = open_desk(qtbot, config)
+    desk = Desk(window, context, passwords)
+    try:
+        _log_in(qtbot, desk, "clerk")
+        screen = window.show_screen("applications")
+        assert isinstance(screen, ApplicationsScreen)
+        qtbot.waitUntil(
+            lambda: screen._current is not None and str(screen._current.id) == application_id,
+            timeout=WAIT_MS,
+        )
+        qtbot.waitUntil(screen.card.button.isEnabled, timeout=WAIT_MS)
+        qtbot.keyClick(screen, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+        dialog = screen.card.dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.shown_pages() == 2, timeout=WAIT_MS)  # front and back
+        qtbot.waitUntil(lambda: dialog.printer.findData(queue.name) >= 0, timeout=WAIT_MS)
+        dialog.printer.setCurrentIndex(dialog.printer.findData(queue.name))
+        qtbot.waitUntil(dialog.print_button.isEnabled, timeout=WAIT_MS)
+        with qtbot.waitSignal(dialog.sig_printed, timeout=WAIT_MS) as printed:
+            qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+        card = private_cups.wait_for_output(queue, printed.args[0].job_id)
+        assert PERMIT in " ".join(reading.text(card.read_bytes()).split())
+        core = context.require_core()
+        application = applications.get_application(
+            core, demo_actor(core, "clerk"), uuid.UUID(application_id)
+        )
+        assert application.state is ApplicationState.CARD_PRINTED
+    finally:
+        context.ops.shutdown()
+        if context.core is not None:
+            context.core.database.dispose()
