@@ -83,7 +83,7 @@ def _desk_rows(desk: Desk) -> dict[str, dict[str, object]]:
 def _centre_rows(central: CentralServer, desk: Desk) -> dict[str, object]:
     status = sync_status(desk.core)
     assert status.enrolment is not None
-    database = Database(f"sqlite:///{central.home / 'server.db'}")
+    database = Database(central.db_url)
     try:
         with database.reading() as session:
             rows = session.execute(

@@ -22,7 +22,7 @@ from app.services import clashes, persons, setup
 from app.sync.enrolment import enrol
 from app.sync.run import sync_once
 from server.models import DeskRecordRow
-from tests.server.conftest import Desk
+from tests.server.conftest import BOTH_DATABASES, Desk
 from tests.support.actors import demo_actor
 from tests.support.central import CentralServer
 
@@ -44,6 +44,7 @@ def _data(desk: Desk, person_id: object) -> PersonData:
     return persons.person_data_of(persons.get_person(desk.core, desk.clerk, person_id))  # type: ignore[arg-type]
 
 
+@BOTH_DATABASES
 def test_edits_of_two_desks_are_merged_and_a_clash_goes_to_the_supervisors(
     enrolled: Desk, second: Desk, central: CentralServer
 ) -> None:
@@ -101,7 +102,7 @@ def test_edits_of_two_desks_are_merged_and_a_clash_goes_to_the_supervisors(
         clashes.open_clashes(second.core, second.clerk)
 
     # Both versions are kept at the centre, each under the desk that made it.
-    database = Database(f"sqlite:///{central.home / 'server.db'}")
+    database = Database(central.db_url)
     try:
         with database.reading() as session:
             desks = session.execute(

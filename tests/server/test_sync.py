@@ -23,7 +23,7 @@ from app.sync.protocol import OutboxRecord, PushBatch, RecordStatus
 from app.sync.run import sync_once
 from app.sync.state import QUARANTINED, SENT, quarantined, sync_status
 from printing.spool import PaperKind
-from tests.server.conftest import Desk
+from tests.server.conftest import BOTH_DATABASES, Desk
 from tests.support.central import CentralServer
 from tests.support.submitted import submit_temporary_residence
 
@@ -111,6 +111,7 @@ def _records(desk: Desk) -> list[OutboxRecord]:
         ]
 
 
+@BOTH_DATABASES
 def test_a_batch_delivered_twice_gets_the_same_answer(
     enrolled: Desk, central: CentralServer
 ) -> None:
@@ -174,6 +175,7 @@ def test_a_record_the_centre_does_not_take_is_quarantined_with_its_reason(
     assert sync_status(enrolled.core).pending == 0
 
 
+@BOTH_DATABASES
 def test_the_centres_decision_and_permit_come_down_and_verify_offline(
     enrolled: Desk, central: CentralServer
 ) -> None:

@@ -18,7 +18,7 @@ from app.services import attachments
 from app.sync.client import OfflineError
 from app.sync.enrolment import enrol
 from app.sync.run import client_for, sync_once
-from tests.server.conftest import Desk
+from tests.server.conftest import BOTH_DATABASES, Desk
 from tests.support.central import CentralServer
 from tests.support.submitted import submit_temporary_residence
 from tests.support.tcp_proxy import TcpProxy
@@ -82,6 +82,7 @@ def test_a_scan_goes_up_and_is_marked_sent_when_the_centre_holds_it(
     assert again.scans is not None and again.scans.uploaded == 0
 
 
+@BOTH_DATABASES
 def test_a_cut_upload_resumes_where_it_stopped(
     linked: Desk, central: CentralServer, proxy: TcpProxy
 ) -> None:

@@ -38,6 +38,10 @@ class CentralServer:
     process: subprocess.Popen[bytes] | None = None
 
     @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'server.db'}"
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
