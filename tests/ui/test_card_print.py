@@ -152,7 +152,7 @@ def test_the_card_of_an_approved_application_is_printed_and_recorded(
     window, context = open_desk(qtbot, config)
     desk = Desk(window, context, passwords)
     try:
-        _log_in(qtbot, desk, "clerk")
+        _log_in(qtbot, desk, "supervisor")
         screen = window.show_screen("applications")
         assert isinstance(screen, ApplicationsScreen)
         qtbot.waitUntil(
@@ -176,6 +176,13 @@ def test_the_card_of_an_approved_application_is_printed_and_recorded(
             core, demo_actor(core, "clerk"), uuid.UUID(application_id)
         )
         assert application.state is ApplicationState.CARD_PRINTED
+
+        # A damaged card: the supervisor voids it with a reason, and it is not printed again.
+        qtbot.waitUntil(screen.card.void_button.isEnabled, timeout=WAIT_MS)
+        with qtbot.waitSignal(screen.card.sig_voided, timeout=WAIT_MS) as voided:
+            screen.card.void_card(reason="the card came out smudged")
+        assert voided.args[0].number == PERMIT
+        qtbot.waitUntil(lambda: "void" in screen.error.text(), timeout=WAIT_MS)
     finally:
         context.ops.shutdown()
         if context.core is not None:

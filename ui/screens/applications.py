@@ -140,6 +140,7 @@ class ApplicationsScreen(QWidget):
             actions.addWidget(button)
         actions.addWidget(self.receipt.button)
         actions.addWidget(self.card.button)
+        actions.addWidget(self.card.void_button)
         actions.addWidget(self.void_button)
         actions.addStretch(1)
         body = QHBoxLayout()
@@ -167,6 +168,7 @@ class ApplicationsScreen(QWidget):
         self.continue_button.clicked.connect(self.continue_selected)
         self.scan_button.clicked.connect(self.scan_for_selected)
         self.void_button.clicked.connect(lambda _c=False: self.void_receipt())
+        self.card.sig_message.connect(lambda text: show_error(self.error, text))
         for state, button in self.move_buttons.items():
             button.clicked.connect(lambda _c=False, s=state: self.move_selected(s))
         QShortcut(QKeySequence("Ctrl+F"), self, self.number.setFocus)
