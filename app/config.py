@@ -43,6 +43,10 @@ class Config:
     display_screen: int = 0
     display_text: str = ""
     voice_languages: str = ""
+    # The folder this computer's network scanners save into ("" = none), and the Scan screen's
+    # last choices (device, source, resolution, colour), so a restart keeps the clerk's setup.
+    scan_folder: str = ""
+    scanner: Mapping[str, str | int] = field(default_factory=dict, hash=False)
     config_file: Path | None = field(default=None, compare=False)
 
     @property
@@ -118,6 +122,8 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         "display_screen": int,
         "display_text": str,
         "voice_languages": str,
+        "scan_folder": str,
+        "scanner": dict,
     }
     wanted = expected.get(key)
     if wanted is None:
@@ -137,7 +143,7 @@ def _coerce(key: str, value: Any, source: str) -> Any:
                 value=value, source=source, choices=", ".join(LANGUAGES)
             )
         )
-    if key in ("printers", "card_offsets") and isinstance(value, dict):
+    if key in ("printers", "card_offsets", "scanner") and isinstance(value, dict):
         return _coerce_table(key, value, source)
     if key == "voice_languages" and isinstance(value, str):
         unknown = [code for code in _language_list(value) if code not in LANGUAGES]
@@ -173,11 +179,22 @@ def voice_languages(config: Config) -> tuple[str, ...]:
     return tuple(_language_list(config.voice_languages)) or (config.language,)
 
 
+_SCANNER_FIELDS: dict[str, type] = {
+    "device": str,
+    "source": str,
+    "resolution": int,
+    "color_mode": str,
+}
+
+
 def _coerce_table(key: str, value: dict[str, Any], source: str) -> dict[str, Any]:
-    """``printers``: names by paper; ``card_offsets``: [x, y] millimetres by printer."""
+    """``printers``: names by paper; ``card_offsets``: [x, y] millimetres by printer;
+    ``scanner``: the Scan screen's choices, each of its own type."""
     table: dict[str, Any] = {}
     for name, entry in value.items():
-        if key == "printers" and isinstance(entry, str):
+        if (key == "printers" and isinstance(entry, str)) or (
+            key == "scanner" and _SCANNER_FIELDS.get(name) is type(entry)
+        ):
             table[str(name)] = entry
         elif (
             key == "card_offsets"

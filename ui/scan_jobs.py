@@ -1,6 +1,7 @@
 """Scans and imports off the UI thread, their pages handed to the screen one by one.
 
-A worker of the operations layer runs :meth:`Acquisition.scan` or :meth:`Acquisition.import_files`;
+A worker of the operations layer runs :meth:`Acquisition.scan`, :meth:`Acquisition.import_files`
+or :meth:`Acquisition.take_arrivals` (the files network scanners left in their folder);
 each page is cleaned as the core cleans it (:func:`app.scanning.cleanup.clean_page`: turned
 straight, cut to the paper) and sent at once through a Qt signal, so thumbnails appear while the
 feeder is still going. A blank page (the back of a one-sided sheet through the feeder) is left
@@ -24,6 +25,7 @@ from app.tasks import TaskState
 
 if TYPE_CHECKING:  # OpenCV loads on the worker, with the first page, not when the screen opens
     from app.scanning.cleanup import CleanupSettings
+    from app.scanning.watch import Arrival
 
 # The preview fills most of a desk screen; a 300 dpi page is three times larger than that, so
 # a smaller copy made once off the UI thread keeps choosing and turning pages instant.
@@ -118,6 +120,18 @@ class Acquisition:
             )
             self._hand_over(page)
         return self._summary(result.cancelled, result.problems)
+
+    def take_arrivals(self, arrivals: Sequence[Arrival]) -> Acquired:
+        """The pages of files the scan folder gave, cleaned as imported files' are."""
+        pages = [page for arrival in arrivals for page in arrival.pages]
+        problems = tuple(arrival.problem for arrival in arrivals if arrival.problem)
+        for number, page in enumerate(pages, start=1):
+            self.task.set_progress(
+                number / len(pages),
+                _("Straightening page {number} of {total}").format(number=number, total=len(pages)),
+            )
+            self._hand_over(page)
+        return self._summary(False, problems)
 
     def _hand_over(self, page: ScannedPage) -> None:
         from app.scanning.cleanup import CleanupSettings, clean_page

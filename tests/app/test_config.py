@@ -48,6 +48,7 @@ def test_broken_file_names_the_file_and_line(tmp_path: Path) -> None:
         ('language = "fr"\n', "is not one of: az, ru, en"),
         ('idle_lock_minutes = "soon"\n', "'idle_lock_minutes'"),
         ("idle_lock_minutes = 0\n", "at least 1"),
+        ('[scanner]\nresolution = "high"\n', "'scanner.resolution'"),
     ],
 )
 def test_wrong_values_are_named(tmp_path: Path, content: str, words: str) -> None:
@@ -72,6 +73,18 @@ def test_save_setting_keeps_the_others(tmp_path: Path) -> None:
     assert changed.idle_lock_minutes == 4
     again = load_config(config_file=settings, environ={})
     assert (again.language, again.idle_lock_minutes) == ("ru", 4)
+
+
+def test_scan_folder_and_scanner_choices_are_kept(tmp_path: Path) -> None:
+    settings = tmp_path / "config.toml"
+    config = load_config(config_file=settings, environ={})
+    assert (config.scan_folder, config.scanner) == ("", {})
+    choices = {"device": "test:0", "source": "feeder", "resolution": 150, "color_mode": "color"}
+    save_setting(config, "scanner", choices)
+    save_setting(config, "scan_folder", str(tmp_path / "share"))
+    again = load_config(config_file=settings, environ={})
+    assert again.scanner == choices
+    assert again.scan_folder == str(tmp_path / "share")
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

@@ -1,8 +1,9 @@
 """The Scan screen as a clerk uses it, against SANE's "test" backend (a real driver through
 scanimage): pages arrive one by one with progress and Cancel keeps them; pages are turned,
 moved, deleted and scanned again by keys; files are imported, a damaged one named; a scanner
-unplugged mid-scan keeps its pages; the document is attached to an application's checklist
-item, which then shows as received."""
+unplugged mid-scan keeps its pages; files a network scanner leaves in this computer's scan
+folder come in; the choices are kept across restarts; the document is attached to an
+application's checklist item, which then shows as received."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,7 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bootstrap import start_core
 from app.clock import ManualClock
-from app.config import Config
+from app.config import Config, load_config
 from app.domain.applications import ApplicationForm
 from app.filestore import FileStore, sha256_of
 from app.mrz import MrzFormat
@@ -315,6 +317,85 @@ def test_a_damaged_file_is_named_and_the_others_come_in(
     with qtbot.waitSignal(screen.sig_devices_listed, timeout=10_000):
         qtbot.keyClick(screen, Qt.Key.Key_F5)
     assert settings.current_device() is None
+
+
+# --- the network scanners' folder, the choices kept ---------------------------------------------
+
+
+def _watch_folder(
+    qtbot: QtBot, desk: Desk, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> ScanScreen:
+    """The clerk's Scan screen with ``folder`` as this computer's scan folder, chosen."""
+    # Looked at often and taken soon, so the tests do not wait the seconds a desk does.
+    monkeypatch.setattr(ScanScreen, "FOLDER_POLL_MS", 100)
+    monkeypatch.setattr(ScanScreen, "FOLDER_SETTLE_SECONDS", 0.2)
+    desk.context.config = replace(desk.context.config, scan_folder=str(folder))
+    _log_in(qtbot, desk, "clerk")
+    _go_to(qtbot, desk, "scan")
+    screen = desk.window.screens["scan"]
+    assert isinstance(screen, ScanScreen)
+    device = screen.settings.device
+    qtbot.waitUntil(lambda: device.findText("Network scanner folder") >= 0, timeout=10_000)
+    assert device.itemText(device.count() - 1) == "Import files…"
+    device.setCurrentIndex(device.findText("Network scanner folder"))
+    assert screen.settings.folder_chosen() and screen.settings.current_device() is None
+    return screen
+
+
+def _finish_scan(folder: Path, name: str, data: bytes) -> None:
+    """As a network scanner saves: written under another name, then renamed whole."""
+    partial = folder / f"{name}.part"
+    partial.write_bytes(data)
+    partial.replace(folder / name)
+
+
+def test_a_file_a_network_scanner_saves_joins_the_pages(
+    qtbot: QtBot, scanner_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incoming = tmp_path / "scanner-share"
+    incoming.mkdir()
+    screen = _watch_folder(qtbot, scanner_desk, incoming, monkeypatch)
+    _finish_scan(incoming, "scan_0001.png", _page_file(tmp_path, "p.png", seed=2).read_bytes())
+    qtbot.waitUntil(lambda: screen.message.text() == "1 page added.", timeout=20_000)
+    assert _origins(screen) == ["scan_0001.png"]
+    assert (incoming / "processed" / "scan_0001.png").is_file()
+    assert not (incoming / "scan_0001.png").exists()
+    # The folder is what the clerk chose: it is chosen again after a restart.
+    qtbot.waitUntil(lambda: load_config().scanner.get("device") == "scan-folder", timeout=10_000)
+
+
+def test_a_damaged_file_in_the_scan_folder_is_named(
+    qtbot: QtBot, scanner_desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incoming = tmp_path / "scanner-share"
+    incoming.mkdir()
+    screen = _watch_folder(qtbot, scanner_desk, incoming, monkeypatch)
+    whole = _page_file(tmp_path, "whole.png", seed=7).read_bytes()
+    _finish_scan(incoming, "scan_0002.png", whole[: len(whole) // 2])
+    qtbot.waitUntil(screen.error.isVisible, timeout=20_000)
+    assert screen.error.text() == (
+        "The file scan_0002.png is damaged or incomplete and cannot be read. Ask for the file "
+        "again, or scan the paper."
+    )
+    assert screen.pages.page_count() == 0
+    assert (incoming / "failed" / "scan_0002.png").is_file()
+
+
+def test_the_chosen_settings_come_back_after_a_restart(qtbot: QtBot, scanner_desk: Desk) -> None:
+    open_scan(qtbot, scanner_desk)  # the resolution set to DPI, not the usual 300 dpi
+    qtbot.waitUntil(lambda: load_config().scanner.get("resolution") == DPI, timeout=10_000)
+    assert load_config().scanner["device"] == "test:0"
+    assert load_config().scanner["source"] == ScanSource.FLATBED.value
+    # A new screen from the settings file, as the desk builds it after a restart.
+    context = scanner_desk.context
+    context.config = replace(context.config, scanner=load_config().scanner)
+    again = ScanScreen(context)
+    qtbot.addWidget(again)
+    again.refresh()
+    qtbot.waitUntil(again.settings.ready_to_scan, timeout=10_000)
+    device = again.settings.current_device()
+    assert device is not None and device.id == "test:0"
+    assert again.settings.options().resolution == DPI
 
 
 # --- attaching ---------------------------------------------------------------------------------

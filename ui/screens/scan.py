@@ -6,6 +6,11 @@ deletes or scans a page again, then attaches the pages to an item of the applica
 checklist, which is then received. The screen opens for an application from the Applications
 screen (Ctrl+D there), through ``open_record``.
 
+When this computer has a folder that network scanners save into (set on the Supervisor screen),
+it is a device of the list: while it is chosen and the screen is shown, the folder is looked at
+every few seconds off the UI thread, and the pages of each file finished there join the list as
+imported files' do. The device and its settings chosen are kept in this computer's settings.
+
 Keyboard: Ctrl+S scans (or imports, when "Import files…" is the device); Ctrl+O imports files;
 Ctrl+Shift+S scans the chosen page again; Ctrl+R / Ctrl+Shift+R turn it right / left;
 Ctrl+Up / Ctrl+Down move it; Del (in the list) deletes it; Esc cancels a scan, keeping the pages
@@ -14,6 +19,7 @@ scanned; Ctrl+Enter attaches; F5 looks for scanners again.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,22 +40,26 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app.config import Config, save_setting
 from app.i18n import _, ngettext
 from app.mrz.image import MrzImageRead, read_mrz_image
 from app.scanning.backends import backend_for_platform
 from app.scanning.model import DeviceCapabilities, ScanDevice, ScannerBackend
+from app.scanning.watch import SETTLE_SECONDS, Arrival, WatchedFolder
 from app.tasks import Progress
 from ui.context import DeskContext
 from ui.ops import describe_error
 from ui.scan_jobs import Acquired, Acquisition, PageEntry, list_devices
 from ui.widgets.forms import error_label, heading, show_error
 from ui.widgets.scan_pages import PagesPanel
-from ui.widgets.scan_settings import ScanSettings
+from ui.widgets.scan_settings import Remembered, ScanSettings
 from ui.widgets.scan_target import TargetChooser
 
 if TYPE_CHECKING:
     from app.domain.attachments import Attachment
     from app.scanning.pdf import ScanPdf
+
+log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 _FILE_PATTERNS = "*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp"
@@ -63,6 +73,10 @@ class ScanScreen(QWidget):
     sig_failed = Signal(str)  # a message shown in the error line
     sig_passport_read = Signal(object)  # MrzImageRead, valid: sent to the Intake form
 
+    # How often the scan folder is looked at, and how long a file must stay unchanged there.
+    FOLDER_POLL_MS = 2500
+    FOLDER_SETTLE_SECONDS = SETTLE_SECONDS
+
     def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -72,10 +86,19 @@ class ScanScreen(QWidget):
         self._busy = False
         self._insert_at = 0  # where the next page arriving goes
         self._replacing = False  # the next page arriving takes the place of the one there
+        self._listed_folder = ""  # the scan folder setting when the devices were listed
+        self._watched: WatchedFolder | None = None
+        self._polling = False  # a look at the folder is under way
+        # Files already taken from the folder (moved away there), waiting for a scan to end.
+        self._arrived: list[Arrival] = []
+        self._poll_timer = QTimer(self)
+        self._poll_timer.timeout.connect(self._poll_folder)
+        self._saving = False  # the choices are being written to the settings file
+        self._unsaved: Remembered | None = None
 
         self.header = heading()
         self.target = TargetChooser(context)
-        self.settings = ScanSettings()
+        self.settings = ScanSettings(Remembered.of(context.config.scanner))
         self.pages = PagesPanel()
         self.progress = QProgressBar()
         self.progress.setAccessibleName("progress")
@@ -133,6 +156,7 @@ class ScanScreen(QWidget):
             QShortcut(QKeySequence(keys), self, slot)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.attach)  # the keypad's Enter
         self.settings.sig_device_chosen.connect(self._on_device_chosen)
+        self.settings.sig_remembered.connect(self._save_choices)
         self.target.sig_failed.connect(self._fail)
 
     def retranslate(self) -> None:
@@ -177,10 +201,12 @@ class ScanScreen(QWidget):
 
     def _on_devices(self, found: tuple[list[ScanDevice], str]) -> None:
         if isValid(self):
-            self.settings.set_devices(*found)
+            self._listed_folder = self._context.config.scan_folder
+            self.settings.set_devices(*found, folder=bool(self._listed_folder))
             self.sig_devices_listed.emit(len(found[0]))
 
     def _on_device_chosen(self, device: ScanDevice | None) -> None:
+        self._update_watching()
         if device is None:
             return
         chosen = device
@@ -194,6 +220,90 @@ class ScanScreen(QWidget):
                 self._fail(describe_error(error))
 
         self._context.ops.io(self.backend.capabilities, chosen).success(found).failure(failed).run()
+
+    def _save_choices(self, remembered: Remembered) -> None:
+        self._unsaved = remembered
+        if not self._saving:
+            self._save_next()
+
+    def _save_next(self) -> None:
+        # One write at a time, the latest choices last: two writers would race on the file.
+        remembered, self._unsaved = self._unsaved, None
+        self._saving = remembered is not None
+        if remembered is None:
+            return
+        self._context.ops.io(
+            save_setting, self._context.config, "scanner", remembered.table()
+        ).success(self._on_choices_saved).failure(self._on_choices_not_saved).run()
+
+    def _on_choices_saved(self, config: Config) -> None:
+        # Only this key: the config passed to the worker may predate other screens' changes.
+        self._context.config = replace(self._context.config, scanner=config.scanner)
+        if isValid(self):
+            self._save_next()
+
+    def _on_choices_not_saved(self, error: BaseException) -> None:
+        # The choices still hold until the desk closes; the clerk need not stop for this.
+        log.warning("scan settings not saved: %s", describe_error(error))
+        if isValid(self):
+            self._save_next()
+
+    # --- the scan folder -----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.settings.device.count() and self._listed_folder != self._context.config.scan_folder:
+            self.find_devices()  # the folder was set or changed on the Supervisor screen
+        self._update_watching()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_watching()
+
+    def _update_watching(self) -> None:
+        """Look at the folder while it is the device chosen and the screen is shown."""
+        folder = self._listed_folder
+        if not (folder and self.settings.folder_chosen() and self.isVisible()):
+            self._poll_timer.stop()
+            return
+        if self._watched is None or self._watched.folder != Path(folder):
+            self._watched = WatchedFolder(Path(folder), settle_seconds=self.FOLDER_SETTLE_SECONDS)
+        if not self._poll_timer.isActive():
+            self._poll_timer.start(self.FOLDER_POLL_MS)
+            self._poll_folder()
+
+    def _poll_folder(self) -> None:
+        self._take_arrived()
+        watched = self._watched
+        if self._polling or self._busy or watched is None:
+            return
+        self._polling = True
+        self._context.ops.io(watched.poll).success(self._on_polled).failure(
+            self._on_poll_failed
+        ).run()
+
+    def _on_polled(self, arrivals: list[Arrival]) -> None:
+        self._polling = False
+        if not isValid(self):
+            return
+        self._arrived.extend(arrivals)
+        self._take_arrived()
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        self._polling = False
+        if not isValid(self):
+            return
+        # Said once, not every few seconds; the folder is looked at again (a share comes back).
+        message = describe_error(error)
+        if self.error.text() != message or not self.error.isVisible():
+            self._fail(message)
+
+    def _take_arrived(self) -> None:
+        if self._busy or not self._arrived:
+            return
+        arrivals, self._arrived = self._arrived, []
+        job = self._start_job(self.pages.page_count(), replacing=False, cancellable=False)
+        self._run(job.take_arrivals, arrivals)
 
     # --- getting pages -------------------------------------------------------------------------
 
@@ -271,6 +381,7 @@ class ScanScreen(QWidget):
 
     def stop_work(self) -> None:
         """The desk closes: a scan stops at once (an attachment being saved finishes)."""
+        self._poll_timer.stop()
         self.cancel()
 
     def _on_acquired(self, result: Acquired) -> None:
@@ -408,6 +519,9 @@ class ScanScreen(QWidget):
 
     def _set_busy(self, busy: bool, *, cancellable: bool = False) -> None:
         self._busy = busy
+        if not busy and self._arrived:
+            # Files the folder gave during the scan: their pages follow it straight away.
+            QTimer.singleShot(0, self, self._take_arrived)
         for name, button in self.buttons.items():
             button.setEnabled(cancellable if name == "cancel" else not busy)
         for widget in (self.settings, self.target):

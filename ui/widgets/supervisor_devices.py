@@ -1,8 +1,9 @@
 """The office's counters and this computer's devices, for supervisors and administrators:
 which services each counter calls, the printer for each paper, the waiting-room display's
-screen.
+screen, the folder network scanners save into.
 
-Counters live in the office's database; printers and the display screen in this computer's
+Counters live in the office's database; printers, the display screen and the scan folder in
+this computer's
 own settings file, since their names and screens are the computer's. Either way the core
 checks the role before anything is saved.
 """
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -31,7 +33,12 @@ from app.config import Config
 from app.domain.changes import Changes, Topic
 from app.domain.queue import ServiceQueueStatus
 from app.i18n import _, current_language
-from app.printer_settings import choose_display_screen, choose_printer, printer_for
+from app.printer_settings import (
+    choose_display_screen,
+    choose_printer,
+    choose_scan_folder,
+    printer_for,
+)
 from app.services import queue_counters, queue_measures
 from app.services.queue_store import CounterRef
 from printing.spool import PaperKind, PrinterInfo
@@ -71,6 +78,8 @@ class DevicesWidget(QWidget):
         self.display_screen = QSpinBox()
         self.display_screen.setRange(0, 8)
         self.display_screen.setAccessibleName("display screen")
+        self.scan_folder = QLineEdit()
+        self.scan_folder.setAccessibleName("scan folder")
         self.buttons = {key: QPushButton() for key in ("counter", "add_counter", "devices")}
         self.error = error_label()
         self.message = QLabel()
@@ -81,6 +90,8 @@ class DevicesWidget(QWidget):
         self._paper_labels = {paper: QLabel() for paper in PaperKind}
         self._screen_label = QLabel()
         self._screen_label.setBuddy(self.display_screen)
+        self._folder_label = QLabel()
+        self._folder_label.setBuddy(self.scan_folder)
 
         top = QHBoxLayout()
         top.addWidget(self._counter_label)
@@ -95,6 +106,7 @@ class DevicesWidget(QWidget):
             self._paper_labels[paper].setBuddy(box)
             devices.addRow(self._paper_labels[paper], box)
         devices.addRow(self._screen_label, self.display_screen)
+        devices.addRow(self._folder_label, self.scan_folder)
         devices.addRow("", self.buttons["devices"])
         layout = QVBoxLayout(self)
         layout.addWidget(self._counter_box, 1)
@@ -115,6 +127,8 @@ class DevicesWidget(QWidget):
         for paper, label in self._paper_labels.items():
             label.setText(_("Printer for {paper}:").format(paper=_(PAPER_LABELS[paper])))
         self._screen_label.setText(_("Waiting-room display on screen:"))
+        self._folder_label.setText(_("Network scanner folder:"))
+        self.scan_folder.setPlaceholderText(_("None: scanners save nowhere on this computer"))
         self.buttons["counter"].setText(_("Save the counter's services"))
         self.buttons["add_counter"].setText(_("Add a counter"))
         self.buttons["devices"].setText(_("Save printers and display"))
@@ -172,6 +186,7 @@ class DevicesWidget(QWidget):
             box.addItems(["", *(info.name for info in found)])
             box.setCurrentText(current)
         self.display_screen.setValue(config.display_screen)
+        self.scan_folder.setText(config.scan_folder)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches(Topic.MASTER_DATA):
@@ -215,6 +230,7 @@ class DevicesWidget(QWidget):
             self._context.actor,
             chosen,
             self.display_screen.value(),
+            self.scan_folder.text(),
         ).success(self._on_devices_saved).failure(self._on_refused).run()
 
     def _on_devices_saved(self, config: Config) -> None:
@@ -236,9 +252,10 @@ class DevicesWidget(QWidget):
 
 
 def _save_devices(
-    config: Config, actor: Actor, printers: dict[PaperKind, str], screen: int
+    config: Config, actor: Actor, printers: dict[PaperKind, str], screen: int, folder: str
 ) -> Config:
     for paper, printer in printers.items():
         if printer != (printer_for(config, paper) or ""):
             config = choose_printer(config, actor, paper, printer)
-    return choose_display_screen(config, actor, screen)
+    config = choose_display_screen(config, actor, screen)
+    return choose_scan_folder(config, actor, folder)
