@@ -1,12 +1,15 @@
-"""The printers this desk uses for each paper, and its card printers' calibration.
+"""The printers this desk uses for each paper, its card printers' calibration, and the folder
+its network scanners save into.
 
-Both belong to the computer, not the office: printer names are the names this computer's print
-service gives its queues, and a card printer's offset is a property of the one unit attached
-here. So they are kept in the desk's own settings file (`app.config`), never in the office's
-settings table that every desk of the office shares.
+All belong to the computer, not the office: printer names are the names this computer's print
+service gives its queues, a card printer's offset is a property of the one unit attached here,
+and a folder path is this computer's. So they are kept in the desk's own settings file
+(`app.config`), never in the office's settings table that every desk of the office shares.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from app.config import Config, save_setting
 from app.domain.users import Actor, Permission
@@ -81,9 +84,37 @@ def choose_printer(config: Config, actor: Actor, paper: PaperKind, printer: str)
     return save_setting(config, "printers", printers)
 
 
+def calibrate_card_printer(
+    config: Config, actor: Actor, printer: str, x_mm: float, y_mm: float
+) -> Config:
+    """Keep the offset measured on the card printer's test card; returns the new settings."""
+    require(actor, Permission.MANAGE_QUEUE)
+    if not printer.strip():
+        raise ValidationError(_("Choose the card printer first."), field="printer")
+    return save_card_offset(config, printer.strip(), checked_offset(x_mm, y_mm))
+
+
 def choose_display_screen(config: Config, actor: Actor, screen: int) -> Config:
     """The screen (0 = the first) the waiting-room display fills on this computer."""
     require(actor, Permission.MANAGE_QUEUE)
     if screen < 0:
         raise ValidationError(_("The value must be at least {low}.").format(low=0), field="screen")
     return save_setting(config, "display_screen", screen)
+
+
+def choose_scan_folder(config: Config, actor: Actor, folder: str) -> Config:
+    """The folder this computer's network scanners save into (empty: none)."""
+    require(actor, Permission.MANAGE_QUEUE)
+    chosen = folder.strip()
+    if chosen:
+        path = Path(chosen).expanduser()
+        # Checked now, while the supervisor is there to correct a mistyped path.
+        if not path.is_dir():
+            raise ValidationError(
+                _("The folder {path} does not exist or cannot be reached.").format(path=chosen),
+                field="scan_folder",
+            )
+        chosen = str(path.absolute())
+    if chosen == config.scan_folder:
+        return config
+    return save_setting(config, "scan_folder", chosen)

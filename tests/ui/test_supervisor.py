@@ -16,9 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
+from app.config import load_config
+from app.printer_settings import card_offset
 from app.services import queue, settings, users
 from app.services.live_view import Activity, LiveView
 from tests.support.actors import demo_actor
+from tests.support.cups import PrivateCups
 from tests.ui.conftest import Desk
 from tests.ui.keys import type_text
 from tests.ui.test_login_lock_language import _log_in
@@ -194,3 +197,33 @@ def test_a_clerk_is_refused_every_action_by_the_core(
     core = desk.context.require_core()
     listed = users.list_users(core, demo_actor(core, "supervisor"))
     assert "intruder" not in [user.username for user in listed]
+
+
+def test_a_card_printer_is_calibrated_with_its_test_card(
+    qtbot: QtBot,
+    desk: Desk,
+    private_cups: PrivateCups,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CUPS_SERVER", private_cups.server)
+    queue_ = private_cups.add_pdf_queue("Card_Calibration_1")
+    screen = open_supervisor(qtbot, desk)
+    calibration = screen.calibration
+    screen.tabs.setCurrentWidget(calibration)
+    calibration.refresh()
+    qtbot.waitUntil(lambda: calibration.printer.findData(queue_.name) >= 0, timeout=WAIT_MS)
+    calibration.printer.setCurrentIndex(calibration.printer.findData(queue_.name))
+    with qtbot.waitSignal(calibration.sig_printed, timeout=WAIT_MS) as printed:
+        qtbot.mouseClick(calibration.print_button, Qt.MouseButton.LeftButton)
+    card = private_cups.wait_for_output(queue_, printed.args[0].job_id)
+    assert card.read_bytes().startswith(b"%PDF")
+    calibration.x_mm.setValue(0.6)
+    calibration.y_mm.setValue(-0.4)
+    with qtbot.waitSignal(calibration.sig_saved, timeout=WAIT_MS):
+        qtbot.mouseClick(calibration.save_button, Qt.MouseButton.LeftButton)
+    offset = card_offset(desk.context.config, queue_.name)
+    assert (offset.x_mm, offset.y_mm) == (0.6, -0.4)
+    # Kept in this computer's settings file, read again on the next start.
+    assert (
+        card_offset(load_config(config_file=os.environ["RECEPTION_CONFIG"]), queue_.name) == offset
+    )

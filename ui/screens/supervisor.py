@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from app.domain.users import Permission
 from app.i18n import _
 from ui.context import DeskContext
+from ui.widgets.card_calibration import CardCalibrationWidget
 from ui.widgets.forms import heading
 from ui.widgets.supervisor_devices import DevicesWidget
 from ui.widgets.supervisor_live import LiveViewWidget
@@ -35,9 +36,10 @@ class SupervisorScreen(QWidget):
         self.summary = SummaryWidget(context)
         self.office = OfficeWidget(context)
         self.devices = DevicesWidget(context)
+        self.calibration = CardCalibrationWidget(context)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("supervisor sections")
-        for widget in (self.live, self.summary, self.office, self.devices):
+        for widget in (self.live, self.summary, self.office, self.devices, self.calibration):
             self.tabs.addTab(widget, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -49,10 +51,16 @@ class SupervisorScreen(QWidget):
     def retranslate(self) -> None:
         self.header.setText(_("Supervisor"))
         for index, title in enumerate(
-            (_("&Live"), _("S&ummary"), _("&Office"), _("&Counters and devices"))
+            (
+                _("&Live"),
+                _("S&ummary"),
+                _("&Office"),
+                _("&Counters and devices"),
+                _("Card printer calibration"),
+            )
         ):
             self.tabs.setTabText(index, title)
-        for part in (self.live, self.summary, self.office, self.devices):
+        for part in (self.live, self.summary, self.office, self.devices, self.calibration):
             part.retranslate()
         self._show_note()
 
@@ -74,6 +82,7 @@ class SupervisorScreen(QWidget):
         self.live.start()
         self.office.refresh()
         self.devices.refresh()
+        self.calibration.refresh()
 
     def stop_work(self) -> None:
         self.live.stop()
