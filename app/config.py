@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from platformdirs import user_config_path, user_data_path
 
@@ -36,6 +37,9 @@ class Config:
     printers: Mapping[str, str] = field(default_factory=dict, hash=False)
     # A card printer's calibration, by printer name: [x, y] in millimetres.
     card_offsets: Mapping[str, list[float]] = field(default_factory=dict, hash=False)
+    # Thermal roll printers reached straight over the network, not through the print service:
+    # name (as the clerk sees it) -> address, "tcp://HOST:PORT" (PORT 9100 when left out).
+    escpos_printers: Mapping[str, str] = field(default_factory=dict, hash=False)
     # The queue on this computer: the counter its clerk works at (None until chosen), and for
     # the waiting-room display, the screen it fills (0 = the first), the running text along
     # its foot and the languages calls are announced in, in order ("az,ru"; "" = the desk's).
@@ -118,6 +122,7 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         "backups_kept": int,
         "printers": dict,
         "card_offsets": dict,
+        "escpos_printers": dict,
         "queue_counter": int,
         "display_screen": int,
         "display_text": str,
@@ -145,6 +150,8 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         )
     if key in ("printers", "card_offsets", "scanner") and isinstance(value, dict):
         return _coerce_table(key, value, source)
+    if key == "escpos_printers" and isinstance(value, dict):
+        return _escpos_printers(value, source)
     if key == "voice_languages" and isinstance(value, str):
         unknown = [code for code in _language_list(value) if code not in LANGUAGES]
         if unknown:
@@ -209,6 +216,38 @@ def _coerce_table(key: str, value: dict[str, Any], source: str) -> dict[str, Any
                     key=f"{key}.{name}", source=source, value=entry
                 )
             )
+    return table
+
+
+ESCPOS_DEFAULT_PORT = 9100  # the raw TCP port receipt printers listen on
+
+
+def escpos_address(address: str) -> tuple[str, int] | None:
+    """(host, port) of an ESC/POS printer's ``tcp://HOST[:PORT]`` address; None if malformed."""
+    try:
+        parts = urlsplit(address.strip())
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    if parts.scheme != "tcp" or not parts.hostname or parts.username or parts.password:
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment or port == 0:
+        return None
+    return parts.hostname, ESCPOS_DEFAULT_PORT if port is None else port
+
+
+def _escpos_printers(value: dict[str, Any], source: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for name, address in value.items():
+        if not str(name).strip() or not isinstance(address, str) or not escpos_address(address):
+            raise ConfigError(
+                _(
+                    "The address of the ESC/POS printer “{printer}” in {source} is not usable: "
+                    "{value!r}. Write it as tcp://HOST:PORT, for example "
+                    "tcp://192.168.1.50:9100."
+                ).format(printer=name, source=source, value=address)
+            )
+        table[str(name)] = address.strip()
     return table
 
 

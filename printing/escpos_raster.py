@@ -80,6 +80,8 @@ def print_roll(printer: Escpos, pdf: bytes, *, name: str = "", cut: bool = True)
     from escpos.exceptions import Error as EscposError
 
     try:
+        # ESC @ first: a job cut short earlier may have left the printer in another mode.
+        printer.hw("INIT")
         printer.image(raster, impl="bitImageRaster")
         if cut:
             printer.cut()

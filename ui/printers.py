@@ -2,13 +2,17 @@
 
 On Linux (and macOS) the print service is CUPS, driven by `printing.spool.CupsBackend`. Windows
 has no CUPS: there documents go through Qt's QPrinter to the Windows spooler, with
-`QtPrinterBackend` below. Both answer to `printing.spool.PrinterBackend`, so the services
-neither know nor care which one prints.
+`QtPrinterBackend` below. ESC/POS thermal printers named in this computer's settings join
+either (`printing.escpos_backend`). All answer to `printing.spool.PrinterBackend`, so the
+services neither know nor care which one prints.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.i18n import _
+from printing.escpos_backend import with_escpos
 from printing.spool import (
     JobResult,
     JobState,
@@ -22,15 +26,20 @@ from printing.spool import (
     system_backend,
 )
 
+if TYPE_CHECKING:
+    from app.config import Config
+
 # Pages are painted as images at this resolution: card and roll printers print at 300 dpi or
 # less, and an A4 page at 300 dpi is already 35 MB of pixels.
 RASTER_DPI = 300
 
 
-def printer_backend() -> PrinterBackend:
-    """CUPS where the computer has it, else Qt's QPrinter (Windows)."""
-    backend = system_backend()
-    return backend if backend is not None else QtPrinterBackend()
+def printer_backend(config: Config | None = None) -> PrinterBackend:
+    """CUPS where the computer has it, else Qt's QPrinter (Windows); with ``config``, also the
+    ESC/POS network printers it names."""
+    system = system_backend()
+    backend = system if system is not None else QtPrinterBackend()
+    return with_escpos(backend, config.escpos_printers) if config is not None else backend
 
 
 class QtPrinterBackend:

@@ -33,7 +33,7 @@ def print_ticket(
     if backend is None:
         from ui.printers import printer_backend
 
-        backend = printer_backend()
+        backend = printer_backend(context.config)
 
     def done(outcome: Outcome[TicketPrint]) -> None:
         # Printing runs on the I/O pool, not as a mutation: announce what it logged.

@@ -155,7 +155,7 @@ class PrintPreviewDialog(QDialog):
         if self._backend is None:
             from ui.printers import printer_backend
 
-            self._backend = printer_backend()
+            self._backend = printer_backend(self._context.config)
         return self._backend
 
     def _on_loaded(self, document: Printable) -> None:

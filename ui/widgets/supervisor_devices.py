@@ -143,7 +143,8 @@ class DevicesWidget(QWidget):
         self._show_devices(self._context.config, [])
         from ui.printers import printer_backend
 
-        self._context.ops.io(lambda: printer_backend().list_printers()).success(
+        config = self._context.config  # its ESC/POS printers are listed with the system's
+        self._context.ops.io(lambda: printer_backend(config).list_printers()).success(
             lambda found: self._show_devices(self._context.config, found)
         ).failure(lambda _error: None).run()  # typed names still work without the list
 
