@@ -499,3 +499,43 @@ def test_a_page_without_a_passport_says_so(
     with qtbot.waitSignal(screen.sig_failed, timeout=20_000) as failed:
         qtbot.keyClick(screen, Qt.Key.Key_F6)
     assert "machine-readable" in failed.args[0] or "MRZ" in failed.args[0]
+
+
+def test_the_passport_portrait_becomes_the_card_photo_of_the_application(
+    qtbot: QtBot,
+    scanner_desk: Desk,
+    *,
+    demo_config: tuple[Config, dict[str, str]],
+    clock: ManualClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config, _passwords = demo_config
+    started = start_core(config, clock=clock)
+    try:
+        clerk = demo_actor(started.core, "clerk")
+        form = ApplicationForm(service_code="temp_residence", received=("application_form",))
+        application_id = applications.save_draft(started.core, clerk, form).value.id
+    finally:
+        started.core.database.dispose()
+    screen = open_scan(qtbot, scanner_desk)
+    with qtbot.waitSignal(screen.target.sig_shown, timeout=10_000):
+        scanner_desk.window.open_record("scan", application_id)
+    document = sample(11, MrzFormat.TD3, 300)
+    path = tmp_path / "passport.png"
+    document.image.save(path, dpi=(300, 300))
+    settings = screen.settings
+    settings.device.setCurrentIndex(settings.device.count() - 1)  # "Import files…"
+    _choose_in_dialog(monkeypatch, [path])
+    with qtbot.waitSignal(screen.sig_acquired, timeout=20_000):
+        qtbot.mouseClick(screen.buttons["scan"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(screen.sig_attached, timeout=30_000) as attached:
+        qtbot.keyClick(screen, Qt.Key.Key_F6)
+    photo = attached.args[0]
+    assert photo.application_id == application_id and photo.checklist_key == "photos"
+    assert photo.media_type == "image/png"
+    with Image.open(
+        io.BytesIO(FileStore.of(scanner_desk.context.config).read(photo.sha256))
+    ) as face:
+        assert face.height > face.width  # a portrait
+    assert scanner_desk.window.pages.currentWidget() is screen  # no new visitor at Intake

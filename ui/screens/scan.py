@@ -46,6 +46,7 @@ from app.mrz.image import MrzImageRead, read_mrz_image
 from app.scanning.backends import backend_for_platform
 from app.scanning.model import DeviceCapabilities, ScanDevice, ScannerBackend
 from app.scanning.watch import SETTLE_SECONDS, Arrival, WatchedFolder
+from app.services.permits import PHOTO_ITEM
 from app.tasks import Progress
 from ui.context import DeskContext
 from ui.ops import describe_error
@@ -441,7 +442,35 @@ class ScanScreen(QWidget):
             )
             return
         self.sig_passport_read.emit(read)
-        self._context.bus.sig_open.emit("intake", read)
+        target, core, face = self.target.target, self._context.core, read.face_png()
+        if target is None or core is None:
+            self._context.bus.sig_open.emit("intake", read)  # a new visitor: fill the form
+            return
+        # Scanning for an application: the passport's portrait becomes its card photo.
+        wants_photo = PHOTO_ITEM in {item.key for item in target.checklist}
+        if face is None or not target.takes_documents or not wants_photo:
+            self.message.setText(_("The passport was read; there is no photo to attach here."))
+            return
+        from app.filestore import FileStore
+        from app.services import attachments
+
+        self._context.ops.mutate(
+            attachments.store,
+            core,
+            self._context.actor,
+            FileStore.of(self._context.config),
+            face,
+            media_type="image/png",
+            pages=1,
+            application_id=target.application.id,
+            checklist_key=PHOTO_ITEM,
+        ).success(self._on_photo_attached).failure(
+            lambda error: self._fail(describe_error(error))
+        ).run()
+
+    def _on_photo_attached(self, attachment: object) -> None:
+        self.message.setText(_("The photo from the passport is attached for the permit card."))
+        self.sig_attached.emit(attachment)
 
     def current_page_image(self) -> Image.Image | None:
         """The chosen page's full picture, as it will be attached (cleaned, turned)."""
