@@ -53,11 +53,11 @@ _PROBLEMS: Final[dict[int | str, dict[str, Any]]] = {
 
 
 class _BodyTooLargeError(Exception):
-    pass
+    """A body larger than the protocol allows, before or after decompression."""
 
 
 class _BadBodyError(Exception):
-    pass
+    """A body announced as gzip that does not decompress."""
 
 
 def _decompressed(body: bytes) -> bytes:

@@ -19,16 +19,13 @@ from sqlalchemy.orm import Session
 
 from app.intake.lifecycle import ApplicationState
 from app.mrz import generate_td1
-from app.security.central_signer import PermitSigner
+from app.security.central_signer import KeyCentralSigner, PermitSigner
 from app.security.keys import (
-    SigningKey,
     generate_signing_key,
-    kid_for_public_key,
     load_signing_key,
-    public_key_to_pem,
     save_signing_key,
 )
-from app.security.qr_codec import Claim, QrKind, compact_date_of, encode
+from app.security.qr_codec import Claim, compact_date_of
 from app.services.masterdata_file import parse_masterdata
 from app.sync.protocol import FeedKind, FeedOperation
 from server import store
@@ -40,51 +37,17 @@ PERMIT_DOCUMENT_TYPE: Final = 2
 _DECIDABLE: Final = frozenset({ApplicationState.SUBMITTED.value, ApplicationState.SENT.value})
 
 
-class CentralSigner:
-    """Signs permits with the central key: the `PermitSigner` the desk's code expects."""
-
-    def __init__(self, key: SigningKey) -> None:
-        self._key = key
-        self._kid = kid_for_public_key(key.public_key())
-
-    @property
-    def kid(self) -> bytes:
-        return self._kid
-
-    @property
-    def public_pem(self) -> str:
-        return public_key_to_pem(self._key.public_key()).decode("ascii")
-
-    def sign_permit(
-        self,
-        claims: Any,
-        *,
-        issued_at: datetime,
-        expires_at: datetime,
-        not_before: datetime | None = None,
-    ) -> str:
-        return encode(
-            claims,
-            kind=QrKind.PERMIT,
-            signing_key=self._key,
-            kid=self._kid,
-            issued_at=issued_at,
-            expires_at=expires_at,
-            not_before=not_before,
-        )
-
-
-def load_or_create_central_key(keys_dir: Path) -> CentralSigner:
+def load_or_create_central_key(keys_dir: Path) -> KeyCentralSigner:
     path = keys_dir / CENTRAL_KEY_FILE
     if not path.exists():
         keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Another process may make it first: then its key is used.
         with contextlib.suppress(FileExistsError):
             save_signing_key(generate_signing_key(), path)
-    return CentralSigner(load_signing_key(path))
+    return KeyCentralSigner(load_signing_key(path))
 
 
-def publish_central_key(session: Session, signer: CentralSigner, now: datetime) -> int:
+def publish_central_key(session: Session, signer: KeyCentralSigner, now: datetime) -> int:
     """Tell every desk to trust this key for permits (and for receipts printed centrally)."""
     kid = signer.kid.hex()
     return store.publish(

@@ -19,6 +19,7 @@ from app.security.keys import (
     VerifyingKey,
     generate_signing_key,
     kid_for_public_key,
+    public_key_to_pem,
 )
 from app.security.qr_codec import QrKind, encode
 
@@ -42,21 +43,15 @@ class PermitSigner(Protocol):
     ) -> str: ...
 
 
-class TestCentralSigner:
-    """Stands in for the central service's permit key until the central server exists.
+class KeyCentralSigner:
+    """Signs permits with the central key it holds: what the central server runs. The key
+    never leaves the centre; desks get its public half through sync."""
 
-    It holds a test key pair in memory (a fresh one unless given): codes it signs are genuine
-    only for a desk that trusts its public key, which no production trust list does. Tests and
-    the demo use it; production code must not.
-    """
-
-    # Not a test case, whatever its name: keeps pytest from trying to collect it.
-    __test__: ClassVar[bool] = False
     __slots__ = ("_kid", "_signing_key")
 
-    def __init__(self, signing_key: SigningKey | None = None) -> None:
-        self._signing_key = signing_key if signing_key is not None else generate_signing_key()
-        self._kid = kid_for_public_key(self._signing_key.public_key())
+    def __init__(self, signing_key: SigningKey) -> None:
+        self._signing_key = signing_key
+        self._kid = kid_for_public_key(signing_key.public_key())
 
     @property
     def kid(self) -> bytes:
@@ -66,16 +61,9 @@ class TestCentralSigner:
     def public_key(self) -> VerifyingKey:
         return self._signing_key.public_key()
 
-    def trusted_key(self) -> TrustedKey:
-        """How a desk trusts this signer: for permits and receipts."""
-        return TrustedKey.from_public_key(
-            self.public_key,
-            label="central service (test key)",
-            kinds=(QrKind.PERMIT, QrKind.RECEIPT),
-        )
-
-    def trust_list(self) -> TrustList:
-        return TrustList.of(self.trusted_key())
+    @property
+    def public_pem(self) -> str:
+        return public_key_to_pem(self.public_key).decode("ascii")
 
     def sign_permit(
         self,
@@ -94,3 +82,30 @@ class TestCentralSigner:
             expires_at=expires_at,
             not_before=not_before,
         )
+
+
+class TestCentralSigner(KeyCentralSigner):
+    """Stands in for the central service's permit key in tests and the demo.
+
+    It holds a test key pair in memory (a fresh one unless given): codes it signs are genuine
+    only for a desk that trusts its public key, which no production trust list does.
+    Production code must not use it.
+    """
+
+    # Not a test case, whatever its name: keeps pytest from trying to collect it.
+    __test__: ClassVar[bool] = False
+    __slots__ = ()
+
+    def __init__(self, signing_key: SigningKey | None = None) -> None:
+        super().__init__(signing_key if signing_key is not None else generate_signing_key())
+
+    def trusted_key(self) -> TrustedKey:
+        """How a desk trusts this signer: for permits and receipts."""
+        return TrustedKey.from_public_key(
+            self.public_key,
+            label="central service (test key)",
+            kinds=(QrKind.PERMIT, QrKind.RECEIPT),
+        )
+
+    def trust_list(self) -> TrustList:
+        return TrustList.of(self.trusted_key())
