@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Reception Desk")
+    from ui.gc_guard import collect_on_ui_thread
+
+    collect_on_ui_thread(app)
     try:
         config = load_config(data_dir=args.data_dir)
         if args.database_url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,18 @@ from app.services import setup
 from ui.context import DeskContext
 from ui.main_window import MainWindow
 from ui.ops import ChangeBus, Ops
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_ui_thread() -> Iterator[None]:
+    """As the desk does (ui/gc_guard.py): no cycle collection on a worker thread while a test
+    runs, where it could destroy Qt objects off the UI thread; one collection after it, here."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @dataclass
