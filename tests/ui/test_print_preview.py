@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 import uuid
 
 import pytest
@@ -15,7 +16,18 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.applications import Application
 from app.domain.prints import PrintEntry
-from printing.spool import PaperKind
+from app.domain.users import Actor
+from app.services import receipts
+from app.services.core import Core
+from app.services.printouts import Printable
+from printing.spool import (
+    CupsBackend,
+    JobResult,
+    JobState,
+    Media,
+    PaperKind,
+    PrinterInfo,
+)
 from printing.wording import DUPLICATE_MARK, translator
 from tests.printing import reading
 from tests.support.cups import PdfQueue, PrivateCups
@@ -183,3 +195,52 @@ def test_a_stopped_printer_shows_why_and_keeps_the_document(
     )
     assert application.number in text and duplicate_mark not in text
     assert desk.context.config.printers[PaperKind.ROLL.value] == queue.name
+
+
+class _SlowPrintServer:
+    """The session's real CUPS, answering the printer list only once the pages are shown:
+    an office's print server slower than the preview."""
+
+    def __init__(self, pages_shown: threading.Event) -> None:
+        self._cups = CupsBackend()
+        self._pages_shown = pages_shown
+
+    def list_printers(self) -> list[PrinterInfo]:
+        self._pages_shown.wait(WAIT_MS / 1000)
+        return self._cups.list_printers()
+
+    def submit(
+        self, pdf: bytes, *, printer: str, media: Media, copies: int = 1, title: str
+    ) -> JobResult:
+        return self._cups.submit(pdf, printer=printer, media=media, copies=copies, title=title)
+
+    def job_state(self, job_id: str) -> JobState:
+        return self._cups.job_state(job_id)
+
+
+def test_enter_prints_when_the_printers_are_listed_after_the_pages(
+    qtbot: QtBot, desk: Desk, private_cups: PrivateCups, queue: PdfQueue
+) -> None:
+    intake = open_intake(qtbot, desk)
+    application = _submit(qtbot, intake, f"U{uuid.uuid4().int % 10**8:08d}")
+    config = desk.context.config
+    config.printers[PaperKind.A4.value] = queue.name
+    pages_shown = threading.Event()
+
+    def load(core: Core, actor: Actor) -> Printable:
+        return receipts.receipt_printable(core, actor, config, application.id)
+
+    dialog = PrintPreviewDialog(desk.context, load, intake, backend=_SlowPrintServer(pages_shown))
+    qtbot.addWidget(dialog)
+    dialog.sig_ready.connect(pages_shown.set)
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.shown_pages() > 0, timeout=WAIT_MS)
+    assert not dialog.print_button.isEnabled()  # no printer yet: nothing to print on
+    qtbot.waitUntil(dialog.print_button.isEnabled, timeout=WAIT_MS)
+    assert dialog.current_printer() == queue.name
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.print_button, timeout=WAIT_MS)
+
+    with qtbot.waitSignal(dialog.sig_printed, timeout=WAIT_MS) as printed:
+        qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
+    entry = printed.args[0]
+    assert application.number in _printed_text(private_cups, queue, entry)

@@ -188,6 +188,7 @@ class PrintPreviewDialog(QDialog):
                 _("No printer is set up on this computer: ask the administrator to add one.")
             )
         self._update_print_button()
+        self._offer_print()
 
     def _on_printers_failed(self, error: BaseException) -> None:
         self._show_message(describe_error(error))
@@ -270,7 +271,7 @@ class PrintPreviewDialog(QDialog):
         count = self.pdf.pageCount()
         self.pages.setText(ngettext("{count} page", "{count} pages", count).format(count=count))
         self._update_print_button()
-        self.print_button.setFocus()
+        self._offer_print()
         self.sig_ready.emit()
 
     def shown_pages(self) -> int:
@@ -287,6 +288,12 @@ class PrintPreviewDialog(QDialog):
             and self.shown_pages() > 0
             and bool(self.current_printer())
         )
+
+    def _offer_print(self) -> None:
+        # The pages and the printer list arrive in either order; the keyboard goes to Print
+        # once both are there, so Enter prints (a disabled button cannot take the focus).
+        if self.print_button.isEnabled():
+            self.print_button.setFocus()
 
     def print_document(self) -> None:
         document, paper, printer = self._document, self.current_paper(), self.current_printer()
