@@ -40,6 +40,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz.distance import OSA
+
 from app.search.translit_tables import (
     AZ_TO_CYRILLIC,
     CYRILLIC_TO_AZ,
@@ -279,48 +281,10 @@ def similarity(query_key: str, candidate_key: str) -> float:
     """How alike two keys are, from 0.0 to 1.0 (equal).
 
     One minus the optimal-string-alignment distance (insertions, deletions, substitutions and
-    swaps of neighbours each cost one) divided by the longer length. Keys are short, so the
-    quadratic table is cheap, and candidates found by prefix share their start with the query,
-    which is not compared again.
+    swaps of neighbours each cost one) divided by the longer length. A search ranks hundreds
+    of candidates per letter typed, so the distance comes from rapidfuzz's C++ code.
     """
-    if query_key == candidate_key:
-        return 1.0
-    longer = max(len(query_key), len(candidate_key))
-    if not query_key or not candidate_key:
-        return 0.0
-    return 1.0 - _edit_distance(query_key, candidate_key) / longer
-
-
-def _edit_distance(first: str, second: str) -> int:
-    # A common start and end never change the distance, swaps included.
-    shorter = min(len(first), len(second))
-    start = 0
-    while start < shorter and first[start] == second[start]:
-        start += 1
-    end = 0
-    while end < shorter - start and first[-1 - end] == second[-1 - end]:
-        end += 1
-    first = first[start : len(first) - end]
-    second = second[start : len(second) - end]
-    if not first or not second:
-        return len(first) + len(second)
-    before_previous: list[int] = []
-    previous = list(range(len(second) + 1))
-    for row, first_char in enumerate(first, start=1):
-        current = [row]
-        for column, second_char in enumerate(second, start=1):
-            cost = 0 if first_char == second_char else 1
-            best = min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + cost)
-            if (
-                row > 1
-                and column > 1
-                and first_char == second[column - 2]
-                and first[row - 2] == second_char
-            ):
-                best = min(best, before_previous[column - 2] + 1)
-            current.append(best)
-        before_previous, previous = previous, current
-    return previous[-1]
+    return float(OSA.normalized_similarity(query_key, candidate_key))
 
 
 # --- Spelling suggestions ---------------------------------------------------------------------

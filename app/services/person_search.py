@@ -13,6 +13,7 @@ query ("mammadov 1985", "Алиев 12.03.1985") filters inside the scan, not af
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import uuid
@@ -23,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     SQLColumnExpression,
     Text,
@@ -31,8 +33,10 @@ from sqlalchemy import (
     exists,
     or_,
     select,
+    union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import NamedFromClause
 
 from app.db.models import PersonRow, PersonSearchKeyRow
 from app.domain.persons import MatchKind, PersonSummary
@@ -135,27 +139,93 @@ def _code_candidates(session: Session, codes: Sequence[str]) -> dict[uuid.UUID, 
     return found
 
 
-def _name_scan(key: str, others: Sequence[list[str]], parsed: ParsedQuery) -> Select[Any]:
-    """The persons with a name key that starts with `key` and keys for each of `others`."""
-    scan = aliased(PersonSearchKeyRow)
-    statement = select(scan.person_id).where(scan.kind == KEY_NAME)
+@dataclass(slots=True)
+class _Person:
+    id: uuid.UUID
+    surname: str
+    given_names: str
+    spellings: str  # the JSON text of the other spellings
+    birth_date: date | None
+    nationality: str
+
+
+# Statements are built from the tables, not the mapped classes: a search builds a few
+# statements for every letter typed, and ORM aliases cost about a millisecond each to build.
+_KEYS = PersonSearchKeyRow.__table__
+_PERSONS = PersonRow.__table__
+_SCAN = _KEYS.alias("scan")
+
+# The columns a result line needs; other spellings are read as JSON text and parsed once for
+# each distinct value, as names repeat heavily among the candidates.
+_COLUMNS = (
+    _PERSONS.c.id,
+    _PERSONS.c.surname,
+    _PERSONS.c.given_names,
+    cast(_PERSONS.c.other_spellings, Text),
+    _PERSONS.c.birth_date,
+    _PERSONS.c.nationality,
+)
+
+
+@functools.cache
+def _other_keys(position: int) -> NamedFromClause:
+    return _KEYS.alias(f"other{position}")
+
+
+def _with_name(position: int, keys: Sequence[str]) -> ColumnElement[bool]:
+    other = _other_keys(position)
+    return and_(other.c.kind == KEY_NAME, or_(*(_in_prefix(other.c.key, key) for key in keys)))
+
+
+def _members(
+    position: int, keys: Sequence[str], year: int | None
+) -> CompoundSelect[Any] | Select[Any]:
+    """The persons with a name key that starts with one of `keys`: one range scan per key
+    (an OR of ranges would make the database read every name key of the year)."""
+    other = _other_keys(position)
+    scans = []
+    for key in keys:
+        scan = select(other.c.person_id).where(other.c.kind == KEY_NAME)
+        if year is not None:
+            scan = scan.where(other.c.birth_year == year)
+        scans.append(scan.where(_in_prefix(other.c.key, key)))
+    return scans[0] if len(scans) == 1 else union_all(*scans)
+
+
+def _name_scan(
+    key: str, others: Sequence[list[str]], parsed: ParsedQuery, *, walk: bool = False
+) -> Select[Any]:
+    """The persons with a name key that starts with `key` and keys for each of `others`, with
+    the columns of their result lines.
+
+    A scan of a rare key (a whole name) checks each row for the other words. A `walk` through
+    a common one (every Qahramanov, looking for a Tofiq among them) instead collects the
+    persons of each other word once and checks membership: tens of thousands of index seeks
+    become two range scans.
+    """
+    statement = (
+        select(*_COLUMNS)
+        .select_from(_SCAN.join(_PERSONS, _PERSONS.c.id == _SCAN.c.person_id))
+        .where(_SCAN.c.kind == KEY_NAME, _PERSONS.c.merged_into.is_(None))
+    )
     if parsed.birth_year is not None:  # a range scan of the (kind, birth_year, key) index
-        statement = statement.where(scan.birth_year == parsed.birth_year)
-    statement = statement.where(_in_prefix(scan.key, key))
-    for other in others:
-        also = aliased(PersonSearchKeyRow)
-        statement = statement.where(
-            exists().where(
-                also.person_id == scan.person_id,
-                also.kind == KEY_NAME,
-                or_(*(_in_prefix(also.key, other_key) for other_key in other)),
+        statement = statement.where(_SCAN.c.birth_year == parsed.birth_year)
+    statement = statement.where(_in_prefix(_SCAN.c.key, key))
+    for position, other in enumerate(others):
+        other_keys = _other_keys(position)
+        if walk:
+            members = _members(position, other, parsed.birth_year)
+            statement = statement.where(_SCAN.c.person_id.in_(members))
+        else:
+            statement = statement.where(
+                exists().where(
+                    other_keys.c.person_id == _SCAN.c.person_id,
+                    _with_name(position, other),
+                )
             )
-        )
     if parsed.birth_date is not None:
-        statement = statement.join(PersonRow, PersonRow.id == scan.person_id).where(
-            PersonRow.birth_date == parsed.birth_date
-        )
-    return statement.order_by(scan.key).limit(ROWS_PER_SCAN)
+        statement = statement.where(_PERSONS.c.birth_date == parsed.birth_date)
+    return statement.order_by(_SCAN.c.key).limit(ROWS_PER_SCAN)
 
 
 MOST_COMBINED_WORDS = 3
@@ -174,56 +244,47 @@ def _combined_keys(words: Sequence[str]) -> list[str]:
     return sorted(keys)
 
 
-def _name_candidate_ids(
-    session: Session, words: Sequence[str], parsed: ParsedQuery
-) -> list[uuid.UUID]:
+@dataclass(slots=True)
+class _NameCandidates:
+    persons: dict[uuid.UUID, _Person]
+    whole: set[uuid.UUID]  # found by the key of the whole name, as typed
+
+
+def _name_candidates(
+    session: Session, words: Sequence[str], parsed: ParsedQuery, limit: int
+) -> _NameCandidates:
     """Persons whose keys match every word, by scans of the most selective word's keys."""
+    found = _NameCandidates({}, set())
     keys_by_word = [query_keys(word) for word in words]
     keys_by_word = [keys for keys in keys_by_word if keys]
     if not keys_by_word:
-        return []
-    found: dict[uuid.UUID, None] = {}
-    # Several words: the key of the whole name first. When it alone fills a scan, scanning by
-    # one word (a walk through every Mammadov, each checked for the other words) adds nothing
-    # but candidates of a bound that is already reached.
+        return found
+
+    def scan(statement: Select[Any]) -> list[uuid.UUID]:
+        ids = []
+        for row in session.execute(statement):
+            found.persons.setdefault(row[0], _Person(*row))
+            ids.append(row[0])
+        return ids
+
+    # Several words: the key of the whole name first ("Qahramanov Tofiq" typed, a person
+    # "QAHRAMANOV TOFIQ ELDAR"). Those persons rank before ones with the words apart, so when
+    # they fill the page, a walk through every Qahramanov looking for a Tofiq further on could
+    # only add candidates that rank below them.
     for key in _combined_keys(words):
-        found.update(
-            dict.fromkeys(session.execute(_name_scan(key, keys_by_word, parsed)).scalars())
-        )
-    if len(found) >= ROWS_PER_SCAN:
-        return list(found)
-    # The longest key is the rarest: it drives the scan, the other words are checked per row.
+        found.whole.update(scan(_name_scan(key, keys_by_word, parsed)))
+    if len(found.whole) >= limit:
+        return found
+    # The longest key is the rarest: it drives the scan.
     keys_by_word.sort(key=lambda keys: -max(len(key) for key in keys))
     driving, others = keys_by_word[0], keys_by_word[1:]
     for key in driving:
-        found.update(dict.fromkeys(session.execute(_name_scan(key, others, parsed)).scalars()))
-    return list(found)
+        scan(_name_scan(key, others, parsed, walk=bool(others)))
+    return found
 
 
 def _words(*names: str) -> set[str]:
     return {word for name in names for word in fold(name).replace("-", " ").split()}
-
-
-# The columns a result line needs; other spellings are read as JSON text and parsed once for
-# each distinct value, as names repeat heavily among the candidates.
-_COLUMNS = (
-    PersonRow.id,
-    PersonRow.surname,
-    PersonRow.given_names,
-    cast(PersonRow.other_spellings, Text),
-    PersonRow.birth_date,
-    PersonRow.nationality,
-)
-
-
-@dataclass(slots=True)
-class _Person:
-    id: uuid.UUID
-    surname: str
-    given_names: str
-    spellings: str  # the JSON text of the other spellings
-    birth_date: date | None
-    nationality: str
 
 
 class _NameRanker:
@@ -267,50 +328,23 @@ class _NameRanker:
         return found
 
 
-def search_in(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[PersonSummary]:
-    parsed = parse_query(query)
-    if parsed.is_empty:
-        return []
-    codes = list(parsed.codes)
-    if len(codes) > 1:  # "C0 1234567": a number typed in groups
-        codes.insert(0, "".join(codes))
-    found = _code_candidates(session, codes)
-    name_ids: list[uuid.UUID] = []
-    if parsed.names:
-        name_ids = _name_candidate_ids(session, parsed.names, parsed)
-    elif not parsed.codes and parsed.birth_date is not None:
-        name_ids = list(
-            session.execute(
-                select(PersonRow.id)
-                .where(PersonRow.birth_date == parsed.birth_date, PersonRow.merged_into.is_(None))
-                .order_by(PersonRow.surname)
-                .limit(ROWS_PER_SCAN)
-            ).scalars()
-        )
-    wanted = list(dict.fromkeys([*found, *name_ids]))
-    if not wanted:
-        return []
-    rows: dict[uuid.UUID, _Person] = {}
-    for start in range(0, len(wanted), 500):
-        for row in session.execute(
-            select(*_COLUMNS).where(
-                PersonRow.id.in_(wanted[start : start + 500]), PersonRow.merged_into.is_(None)
-            )
-        ):
-            rows[row[0]] = _Person(*row)
-    if parsed.names:
-        ranker = _NameRanker(parsed.names)
-        for person_id in name_ids:
-            person = rows.get(person_id)
-            if person is None:
-                continue
-            candidate = ranker.rank(person)
-            current = found.get(person_id)
-            if current is None or _RANK[candidate.match] < _RANK[current.match]:
-                found[person_id] = candidate
-    else:
-        for person_id in name_ids:
-            found.setdefault(person_id, _Candidate(MatchKind.BIRTH_DATE, 1.0))
+def _best(
+    found: dict[uuid.UUID, _Candidate],
+    rows: dict[uuid.UUID, _Person],
+    whole: set[uuid.UUID],
+    limit: int,
+) -> list[uuid.UUID]:
+    """The best `limit` persons: by match, the whole name as typed before its words apart,
+    score, then name. Names are folded only for the candidates that can still make the list,
+    a page out of the hundreds a letter finds."""
+
+    def merit(person_id: uuid.UUID) -> tuple[int, bool, float]:
+        return _RANK[found[person_id].match], person_id not in whole, -found[person_id].score
+
+    shown = sorted((person_id for person_id in found if person_id in rows), key=merit)
+    if len(shown) > limit:
+        last = merit(shown[limit - 1])
+        shown = [person_id for person_id in shown if merit(person_id) <= last]
     folded: dict[str, str] = {}
 
     def folded_name(name: str) -> str:
@@ -319,16 +353,67 @@ def search_in(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[
             value = folded[name] = fold(name)
         return value
 
-    order = sorted(
-        (person_id for person_id in found if person_id in rows),
+    return sorted(
+        shown,
         key=lambda person_id: (
-            _RANK[found[person_id].match],
-            -found[person_id].score,
+            *merit(person_id),
             folded_name(rows[person_id].surname),
             folded_name(rows[person_id].given_names),
             person_id,
         ),
     )[:limit]
+
+
+def _loaded(session: Session, statement: Select[Any]) -> dict[uuid.UUID, _Person]:
+    return {row[0]: _Person(*row) for row in session.execute(statement)}
+
+
+def search_in(session: Session, query: str, limit: int = DEFAULT_LIMIT) -> list[PersonSummary]:
+    parsed = parse_query(query)
+    if parsed.is_empty:
+        return []
+    codes = list(parsed.codes)
+    if len(codes) > 1:  # "C0 1234567": a number typed in groups
+        codes.insert(0, "".join(codes))
+    found = _code_candidates(session, codes)
+    rows: dict[uuid.UUID, _Person] = {}
+    whole: set[uuid.UUID] = set()
+    if parsed.names:
+        named = _name_candidates(session, parsed.names, parsed, limit)
+        rows, whole = named.persons, named.whole
+    elif not parsed.codes and parsed.birth_date is not None:
+        rows = _loaded(
+            session,
+            select(*_COLUMNS)
+            .where(_PERSONS.c.birth_date == parsed.birth_date, _PERSONS.c.merged_into.is_(None))
+            .order_by(_PERSONS.c.surname)
+            .limit(ROWS_PER_SCAN),
+        )
+    name_ids = list(rows)
+    missing = [person_id for person_id in found if person_id not in rows]
+    for start in range(0, len(missing), 500):
+        rows.update(
+            _loaded(
+                session,
+                select(*_COLUMNS).where(
+                    _PERSONS.c.id.in_(missing[start : start + 500]),
+                    _PERSONS.c.merged_into.is_(None),
+                ),
+            )
+        )
+    if not rows:
+        return []
+    if parsed.names:
+        ranker = _NameRanker(parsed.names)
+        for person_id in name_ids:
+            candidate = ranker.rank(rows[person_id])
+            current = found.get(person_id)
+            if current is None or _RANK[candidate.match] < _RANK[current.match]:
+                found[person_id] = candidate
+    else:
+        for person_id in name_ids:
+            found.setdefault(person_id, _Candidate(MatchKind.BIRTH_DATE, 1.0))
+    order = _best(found, rows, whole, limit)
     numbers = best_document_numbers(session, order)
     return [
         PersonSummary(

@@ -306,10 +306,17 @@ def _apply(row: PersonRow, data: PersonData) -> None:
 
 def name_keys(surname: str, given_names: str, other_spellings: Iterable[str]) -> set[str]:
     """The phonetic keys a person's names are indexed by, with feminine endings made masculine
-    as well (so that "Kovalevskiy" finds "Kovalevskaya")."""
+    as well (so that "Kovalevskiy" finds "Kovalevskaya").
+
+    Besides each field's own keys, the whole name (surname, then given names) has one: a
+    clerk types "Qahramanov Tofiq", and a range scan of that rare key finds the few hundred
+    Tofiqs among the tens of thousands of Qahramanovs without walking through them all.
+    """
     keys: set[str] = set()
     for name in (surname, given_names, *other_spellings):
         keys.update(_field_keys(name))
+    if surname.strip() and given_names.strip():
+        keys.update(_field_keys(f"{surname} {given_names}"))
     return keys
 
 

@@ -7,8 +7,12 @@ import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import delete, select, text
 
 from app.bootstrap import Started
+from app.db.lifecycle import current_revision, upgrade_schema
+from app.db.models import PersonSearchKeyRow
+from app.db.schema import HEAD_REVISION
 from app.domain.persons import DocumentKind, MatchKind, NewDocument, PersonData, Sex
 from app.domain.users import Actor
 from app.services import persons
@@ -142,3 +146,56 @@ def test_keys_and_bounds() -> None:
     assert prefix_upper_bound("AB9") == "ABA"
     assert prefix_upper_bound("AZ") == "B"
     assert query_keys("Aliyeva") == ["aliav"]  # covers "aliava" as a prefix
+
+
+def _person(started: Started, clerk: Actor, surname: str, given: str, born: int) -> uuid.UUID:
+    data = PersonData(
+        surname=surname,
+        given_names=given,
+        birth_date=date(born, 1, 1),
+        sex=Sex.MALE,
+        nationality="AZE",
+    )
+    return persons.create_person(started.core, clerk, data, documents=[]).value.id
+
+
+def test_the_whole_name_as_typed_ranks_before_its_words_apart(
+    started: Started, clerk: Actor
+) -> None:
+    apart = _person(started, clerk, "QAHRAMANOV", "ELDAR TOFIQ", 1970)
+    whole = _person(started, clerk, "QAHRAMANOV", "TOFIQ", 1980)
+    _person(started, clerk, "QAHRAMANOV", "ELDAR", 1990)
+    found = [s.id for s in search_persons(started.core, clerk, "Qahramanov Tofiq")]
+    # "ELDAR TOFIQ" sorts first by name; the name as typed comes first all the same.
+    assert found == [whole, apart]
+    assert [s.id for s in search_persons(started.core, clerk, "Tofiq Qahramanov")] == found
+    # The words apart are still found when no whole name matches.
+    assert [s.id for s in search_persons(started.core, clerk, "Qahramanov Eldar Tofiq")] == [apart]
+
+
+def test_a_registry_from_before_whole_name_keys_gets_them_on_upgrade(
+    started: Started, clerk: Actor
+) -> None:
+    whole = _person(started, clerk, "QAHRAMANOV", "TOFIQ", 1980)
+    field_keys = persons.name_keys("QAHRAMANOV", "", ()) | persons.name_keys("", "TOFIQ", ())
+    added = persons.name_keys("QAHRAMANOV", "TOFIQ", ()) - field_keys
+    assert "hahramanovtofih" in added
+    database = started.core.database
+    with database.engine.begin() as connection:
+        # The keys as the previous version made them: each field's own, no whole name.
+        connection.execute(
+            delete(PersonSearchKeyRow).where(
+                PersonSearchKeyRow.person_id == whole, PersonSearchKeyRow.key.in_(added)
+            )
+        )
+        connection.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+    upgrade_schema(database)
+    with database.engine.connect() as connection:
+        keys = set(
+            connection.execute(
+                select(PersonSearchKeyRow.key).where(PersonSearchKeyRow.person_id == whole)
+            ).scalars()
+        )
+    assert added <= keys
+    assert current_revision(database) == HEAD_REVISION
+    assert [s.id for s in search_persons(started.core, clerk, "Qahramanov Tofiq")] == [whole]
