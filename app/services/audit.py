@@ -12,9 +12,9 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import AuditHeadRow, AuditRow, OutboxRow
@@ -67,6 +67,20 @@ def jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if value is None else json.loads(_canonical(value))
 
 
+# Plain table statements, past the ORM's unit of work: every change of every record passes
+# here, among them the kiosk's tickets with a budget of a few milliseconds.
+_HEAD = cast(Table, AuditHeadRow.__table__)
+_ADVANCE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(last_seq=_HEAD.c.last_seq + 1)
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID)
+_INSERT_AUDIT = insert(cast(Table, AuditRow.__table__))
+_INSERT_OUTBOX = insert(cast(Table, OutboxRow.__table__))
+
+
 def append(
     session: Session,
     *,
@@ -79,16 +93,11 @@ def append(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> int:
+    """Add a row to the chain; the caller has flushed its own changes first."""
+    connection = session.connection()
     # Moving the head first takes its row lock (PostgreSQL) or the write lock (SQLite), so
     # concurrent desks extend the chain one after another, never from the same link.
-    session.execute(
-        update(AuditHeadRow)
-        .where(AuditHeadRow.id == HEAD_ID)
-        .values(last_seq=AuditHeadRow.last_seq + 1)
-    )
-    seq, prev_hash = session.execute(
-        select(AuditHeadRow.last_seq, AuditHeadRow.last_hash).where(AuditHeadRow.id == HEAD_ID)
-    ).one()
+    seq, prev_hash = connection.execute(_ADVANCE_HEAD).one()
     row_id = new_id()
     stored_before, stored_after = jsonable(before), jsonable(after)
     digest = row_hash(
@@ -105,26 +114,26 @@ def append(
         before=stored_before,
         after=stored_after,
     )
-    session.add(
-        AuditRow(
-            id=row_id,
-            seq=seq,
-            at=at,
-            actor_id=actor.user_id,
-            actor_name=actor.username,
-            desk_id=desk_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=stored_before,
-            after=stored_after,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+    connection.execute(
+        _INSERT_AUDIT,
+        {
+            "id": row_id,
+            "seq": seq,
+            "at": at,
+            "actor_id": actor.user_id,
+            "actor_name": actor.username,
+            "desk_id": desk_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": stored_before,
+            "after": stored_after,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
     )
-    session.execute(update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID).values(last_hash=digest))
-    session.flush()
-    return seq
+    connection.execute(_SET_HEAD_HASH, {"last_hash": digest})
+    return int(seq)
 
 
 def queue_outbox(
@@ -138,19 +147,20 @@ def queue_outbox(
     operation: str,
     payload: dict[str, Any],
 ) -> None:
-    session.add(
-        OutboxRow(
-            id=new_id(),
-            seq=seq,
-            created_at=at,
-            desk_id=desk_id,
-            entity=entity,
-            entity_id=entity_id,
-            operation=operation,
-            payload=jsonable(payload) or {},
-            status="pending",
-            attempts=0,
-        )
+    session.connection().execute(
+        _INSERT_OUTBOX,
+        {
+            "id": new_id(),
+            "seq": seq,
+            "created_at": at,
+            "desk_id": desk_id,
+            "entity": entity,
+            "entity_id": entity_id,
+            "operation": operation,
+            "payload": jsonable(payload) or {},
+            "status": "pending",
+            "attempts": 0,
+        },
     )
 
 

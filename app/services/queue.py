@@ -140,14 +140,21 @@ _CALLABLE = select(_T.id, _T.issued_at, _T.appointment_at).where(
     ),
 )
 _APPOINTMENTS = _CALLABLE.where(_T.priority == PriorityCategory.APPOINTMENT.value)
-_DUE_APPOINTMENT = _APPOINTMENTS.where(_T.appointment_at <= bindparam("due_by")).order_by(
-    _T.appointment_at, _T.issued_at, _T.id
+# The first ticket of each kind: built with its limit once, as a call runs three of them.
+_DUE_APPOINTMENT = (
+    _APPOINTMENTS.where(_T.appointment_at <= bindparam("due_by"))
+    .order_by(_T.appointment_at, _T.issued_at, _T.id)
+    .limit(1)
 )
-_LATER_APPOINTMENT = _APPOINTMENTS.where(_T.appointment_at > bindparam("due_by")).order_by(
-    _T.appointment_at, _T.id
+_LATER_APPOINTMENT = (
+    _APPOINTMENTS.where(_T.appointment_at > bindparam("due_by"))
+    .order_by(_T.appointment_at, _T.id)
+    .limit(1)
 )
-_FIRST_PRIORITY = _CALLABLE.where(_T.priority.in_(_PRIORITY_VALUES)).order_by(_T.issued_at, _T.id)
-_FIRST_NORMAL = _CALLABLE.where(_T.priority.is_(None)).order_by(_T.issued_at, _T.id)
+_FIRST_PRIORITY = (
+    _CALLABLE.where(_T.priority.in_(_PRIORITY_VALUES)).order_by(_T.issued_at, _T.id).limit(1)
+)
+_FIRST_NORMAL = _CALLABLE.where(_T.priority.is_(None)).order_by(_T.issued_at, _T.id).limit(1)
 _INSERT_TICKET = insert(QueueTicketRow)
 _TAKE_WAITING = (
     select(_T)
@@ -461,7 +468,7 @@ def _heads(
     def first(query: Select[uuid.UUID, datetime, datetime | None]) -> Candidate | None:
         if passed:  # only when desks call at the same moment
             query = query.where(_T.id.not_in(passed))
-        found = core_run(session, query.limit(1), params).first()
+        found = core_run(session, query, params).first()
         return Candidate(found[0], found[1], found[2]) if found else None
 
     heads = Heads(
