@@ -17,23 +17,16 @@ from typing import Any
 
 from app import __version__, cli_mrz_image, cli_printers, cli_qr, cli_queue, cli_report, cli_sync
 from app.bootstrap import Started, start_core
+from app.cli_actor import command_line_actor
 from app.config import Config, load_config
 from app.datafolder import prepare
-from app.domain.users import Actor, Role
+from app.domain.users import Role
 from app.errors import DatabaseCorruptError, DeskError
 from app.i18n import LANGUAGES, _, set_language
 
 log = logging.getLogger("app.cli")
 
 Handler = Callable[[argparse.Namespace, Config], int]
-
-
-def _actor() -> Actor:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Actor.system(f"cli:{who}")
 
 
 def _print_json(value: Any) -> None:
@@ -116,7 +109,7 @@ def cmd_users(args: argparse.Namespace, config: Config) -> int:
 
     started = _started(config)
     _require_setup(started)
-    core, actor = started.core, _actor()
+    core, actor = started.core, command_line_actor()
     assert started.identity is not None
     if args.users_command == "list":
         listed = users.list_users(core, actor)
@@ -199,7 +192,7 @@ def cmd_masterdata(args: argparse.Namespace, config: Config) -> int:
                 )
             ) from error
         report = masterdata.import_masterdata(
-            started.core, _actor(), data, source=path.name, allow_older=args.allow_older
+            started.core, command_line_actor(), data, source=path.name, allow_older=args.allow_older
         ).value
         if report.already_loaded:
             print(
@@ -394,13 +387,13 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
             raise DeskError(_("Only a card is written for a permit: print card."))
         from app import cli_print
 
-        return cli_print.write_permit_card(args, config, _actor())
+        return cli_print.write_permit_card(args, config, command_line_actor())
     if args.application:
         if args.document != "receipt":
             raise DeskError(_("Only a receipt is written for an application: print receipt."))
         from app import cli_print
 
-        return cli_print.write_application_receipt(args, config, _actor())
+        return cli_print.write_application_receipt(args, config, command_line_actor())
     if not args.demo:
         raise DeskError(
             _(
@@ -434,7 +427,7 @@ def cmd_print(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_persons(args: argparse.Namespace, config: Config) -> int:
     started = _started(config)
-    core, actor = started.core, _actor()
+    core, actor = started.core, command_line_actor()
     if args.persons_command == "import":
         from app.services.person_import import import_person_file
 

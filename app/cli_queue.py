@@ -8,13 +8,12 @@ lists each service's queue. With ``--json`` each prints one JSON object.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 from typing import Any
 
+from app.cli_actor import command_line_actor
 from app.config import Config
 from app.domain.queue import PriorityCategory, Ticket, TicketChannel
-from app.domain.users import Actor
 from app.errors import DeskError
 from app.i18n import _, current_language
 
@@ -38,14 +37,6 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     queue.set_defaults(handler=cmd_queue)
 
 
-def _actor() -> Actor:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Actor.system(f"cli:{who}")
-
-
 def cmd_queue(args: argparse.Namespace, config: Config) -> int:
     from app.bootstrap import start_core
     from app.services import queue, queue_measures
@@ -54,7 +45,7 @@ def cmd_queue(args: argparse.Namespace, config: Config) -> int:
     try:
         if started.identity is None:
             raise DeskError(_("This desk is not set up yet: run 'reception-admin init' first."))
-        core, actor = started.core, _actor()
+        core, actor = started.core, command_line_actor()
         if args.queue_command == "issue":
             priority = PriorityCategory(args.priority) if args.priority else None
             ticket = queue.issue_ticket(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 from typing import Any
 
+from app.cli_actor import command_line_actor
 from app.config import Config
-from app.domain.users import Actor
 from app.errors import DeskError
 from app.i18n import _
 
@@ -29,14 +28,6 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     sync.set_defaults(handler=cmd_sync)
 
 
-def _actor() -> Actor:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Actor.system(f"cli:{who}")
-
-
 def cmd_enroll(args: argparse.Namespace, config: Config) -> int:
     from app.bootstrap import start_core
     from app.sync.enrolment import enrol
@@ -46,7 +37,7 @@ def cmd_enroll(args: argparse.Namespace, config: Config) -> int:
         if started.identity is None:
             raise DeskError(_("This desk is not set up yet: run 'reception-admin init' first."))
         enrolment = enrol(
-            started.core, config, _actor(), server_url=args.server, code=args.code
+            started.core, config, command_line_actor(), server_url=args.server, code=args.code
         ).value
         result = {
             "desk_id": str(enrolment.remote_desk_id),
