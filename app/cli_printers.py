@@ -79,23 +79,11 @@ def cmd_printers(args: argparse.Namespace, config: Config) -> int:
             ) from error
         print(_("Written: {path} ({size} bytes).").format(path=out, size=len(pdf)))
         return 0
-    from printing.spool import PrinterError, system_backend
-
-    backend = system_backend()
-    try:
-        listed = backend.list_printers() if backend is not None else []
-    except PrinterError as error:
-        # The settings are worth seeing even while the print service is down.
-        print(error.message, file=sys.stderr)
-        listed = []
     used = {paper.value: printer_for(config, paper) for paper in PaperKind}
     print(
         json.dumps(
             {
-                "printers": [
-                    {"name": p.name, "state": p.state.value, "default": p.is_default}
-                    for p in listed
-                ],
+                "printers": _listed_printers(config),
                 "papers": used,
                 "card_offsets": dict(config.card_offsets),
             },
@@ -104,3 +92,31 @@ def cmd_printers(args: argparse.Namespace, config: Config) -> int:
         )
     )
     return 0
+
+
+def _listed_printers(config: Config) -> list[dict[str, Any]]:
+    """The printers the desk offers, as its screens list them: the system's (CUPS) and the
+    ESC/POS network printers of this computer's settings, each saying which kind it is."""
+    from printing.escpos_backend import EscPosBackend, with_escpos
+    from printing.spool import PrinterBackend, PrinterError, system_backend
+
+    escpos = EscPosBackend(config.escpos_printers)
+    system = system_backend()
+    backend: PrinterBackend = escpos if system is None else with_escpos(system, escpos.printers)
+    try:
+        listed = backend.list_printers()
+    except PrinterError as error:
+        # The settings are worth seeing even while the print service is down.
+        print(error.message, file=sys.stderr)
+        listed = escpos.list_printers()
+    return [
+        {
+            "name": p.name,
+            "state": p.state.value,
+            "default": p.is_default,
+            # An ESC/POS printer hides a system printer of the same name, as on the screens.
+            "kind": "escpos" if p.name in escpos.printers else "system",
+            "address": escpos.printers.get(p.name),
+        }
+        for p in listed
+    ]

@@ -104,6 +104,11 @@ class EscPosBackend:
         # submit returns only once the printer has taken every byte.
         return JobState.COMPLETED
 
+    def cancel(self, job_id: str) -> None:
+        if not owns_job(job_id):
+            raise ValueError(f"not an ESC/POS job id: {job_id!r}")
+        # Nothing waits in a queue: the job ended when submit returned.
+
 
 def owns_job(job_id: str) -> bool:
     return job_id.startswith(JOB_PREFIX)
@@ -135,6 +140,12 @@ class CombinedBackend:
         if owns_job(job_id):
             return self.escpos.job_state(job_id)
         return self.system.job_state(job_id)
+
+    def cancel(self, job_id: str) -> None:
+        if owns_job(job_id):
+            self.escpos.cancel(job_id)
+        else:
+            self.system.cancel(job_id)
 
 
 def with_escpos(system: PrinterBackend, printers: Mapping[str, str]) -> PrinterBackend:

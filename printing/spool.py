@@ -2,9 +2,9 @@
 
 The desk hands a PDF, the name of a printer and the page it is meant for (`Media`) to a
 `PrinterBackend`. On Linux and macOS that is `CupsBackend`, which drives CUPS's own
-command-line tools (``lp``, ``lpstat``, and ``ipptool`` where installed), so no C binding
-has to be built. Windows has no CUPS: there the UI layer will print through Qt's QPrinter,
-and `system_backend` returns None to say so.
+command-line tools (``lp``, ``lpstat``, ``cancel``, and ``ipptool`` where installed), so no C
+binding has to be built. Windows has no CUPS: there the UI layer will print through Qt's
+QPrinter, and `system_backend` returns None to say so.
 
 Every fault (no print service, no such printer, printer stopped, offline or refusing jobs,
 a job the printer failed) is a `PrinterError` whose message says what is wrong and what to
@@ -48,7 +48,9 @@ class PrinterError(DeskError):
 
 def kept(message: str) -> str:
     """Add to a fault's message that nothing was lost (two whole sentences, each translated)."""
-    return f"{message} {_('The document is kept and can be printed again.')}"
+    # Not inside the f-string: the message extractor does not look into f-strings.
+    kept_note = _("The document is kept and can be printed again.")
+    return f"{message} {kept_note}"
 
 
 class PaperKind(StrEnum):
@@ -150,6 +152,8 @@ class PrinterBackend(Protocol):
     ) -> JobResult: ...
 
     def job_state(self, job_id: str) -> JobState: ...
+
+    def cancel(self, job_id: str) -> None: ...
 
 
 def system_backend() -> PrinterBackend | None:
@@ -254,6 +258,15 @@ class CupsBackend:
             if info is not None and info.state is PrinterState.STOPPED:
                 return JobState.STOPPED
         return state
+
+    def cancel(self, job_id: str) -> None:
+        """Take a job out of its queue, so that it never prints; one that has ended already
+        (printed, canceled, aborted or forgotten) is left as it is."""
+        result = self._run("cancel", job_id)
+        if result.returncode != 0 and not re.search(
+            r"already (canceled|completed|aborted)|does not exist", result.stderr
+        ):
+            raise self._service_error(result.stderr)
 
     def _ipp_job_state(self, number: int) -> JobState | None:
         if shutil.which("ipptool") is None:

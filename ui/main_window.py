@@ -31,6 +31,7 @@ from ui.context import DeskContext
 from ui.dialogs.message import inform
 from ui.idle import IdleWatcher
 from ui.ops import describe_error
+from ui.print_follow_up import PrintFollowUp
 from ui.screens.lock import LockScreen
 from ui.screens.login import LoginScreen
 from ui.sync_agent import SyncAgent
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A print that failed after the preview closed: long enough to be seen on looking up.
+PRINT_NOTICE_MS = 60_000
 
 # The screens of the desk, in the order of the navigation (Alt+1, Alt+2, ...), each as
 # "module:class" and its title. A screen is built the first time it is opened, so start-up and
@@ -109,6 +112,8 @@ class MainWindow(QMainWindow):
         self.sync_agent = SyncAgent(context, self)
         self.status = DeskStatusBar(context, self.sync_agent)
         self.setStatusBar(self.status)
+        self.print_follow_up = PrintFollowUp(context, self)
+        self.print_follow_up.sig_job_failed.connect(self._on_print_job_failed)
         self.resize(1100, 720)
 
         self.idle = IdleWatcher(self)
@@ -307,6 +312,7 @@ class MainWindow(QMainWindow):
             ).run()
         self.idle.stop()
         self.sync_agent.stop_work()
+        self.print_follow_up.stop()
         self.context.user = None
         self.stack.setCurrentWidget(self.login)
         self.login.reset()
@@ -383,6 +389,10 @@ class MainWindow(QMainWindow):
             inform(self, _("Reception Desk"), message)
         self.statusBar().showMessage(message, 15_000)
 
+    def _on_print_job_failed(self, message: str) -> None:
+        # In the status bar, not a message box: it comes while the clerk types elsewhere.
+        self.statusBar().showMessage(message, PRINT_NOTICE_MS)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.context.user is not None and self.context.core is not None:
             self.context.ops.query(
@@ -392,6 +402,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self._stop_screens_work()
+        self.print_follow_up.stop()
         self.sync_agent.shutdown()
         self.context.ops.shutdown()
         if self.context.core is not None:

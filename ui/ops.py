@@ -33,6 +33,9 @@ class ChangeBus(QObject):
     sig_language_changed = Signal(str)
     # A screen asks for another to show a record: (screen key, the record's id).
     sig_open = Signal(str, object)
+    # The print service took a document: (PrintEntry, the PrinterBackend that sent it), for
+    # the desk's PrintFollowUp to follow its job.
+    sig_print_sent = Signal(object, object)
 
 
 def describe_error(error: BaseException) -> str:

@@ -154,3 +154,7 @@ class QtPrinterBackend:
         # The Windows spooler's jobs are not followed through Qt: once handed over, a job's
         # fate shows in the spooler's own window.
         return JobState.UNKNOWN
+
+    def cancel(self, job_id: str) -> None:
+        # No job of the Windows spooler is followed (see job_state), so none is canceled.
+        del job_id

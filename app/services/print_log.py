@@ -1,9 +1,10 @@
 """The print log: who printed what, when, on which printer, and how it went.
 
 Every print is a row of ``print_jobs``, written with its audit and outbox rows, whether the
-printer took the document or not. Prints are counted per document (kind and record): only
-copies that were sent count, so a print that failed and is tried again is still the first,
-and every later copy is a duplicate, printed as such. Reprinting is a correction of the
+printer took the document or not; one that the print service took and then failed is marked
+failed afterwards, audited the same way. Prints are counted per document (kind and record):
+only copies that were sent count, so a print that failed and is tried again is still the
+first, and every later copy is a duplicate, printed as such. Reprinting is a correction of the
 record and needs the permission for it (supervisors), as the role table says.
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import PrintJobRow
-from app.domain.changes import Outcome, Topic
+from app.domain.changes import NO_CHANGES, Outcome, Topic
 from app.domain.prints import PrintEntry, PrintKind, PrintResult
 from app.domain.users import Actor, Permission
 from app.ids import new_id
@@ -133,6 +134,35 @@ def record_print(
             entity=ENTITY,
             entity_id=row.id,
             before=None,
+            after=snapshot(row),
+            topics=(Topic.PRINTS,),
+        )
+        return Outcome(to_entry(row), tx.changes)
+
+
+def mark_job_failed(
+    core: Core, actor: Actor, print_id: uuid.UUID, *, reason: str
+) -> Outcome[PrintEntry]:
+    """Log that a print the print service took came to nothing after all (the job was aborted,
+    canceled, or stuck on a stopped printer and taken back).
+
+    Its line no longer counts as sent, so the copy printed in its place is not taken for a
+    duplicate of it. A line that is failed already is left as it is.
+    """
+    with core.changing(actor, Permission.WORK_AT_DESK) as tx:
+        row = tx.session.get(PrintJobRow, print_id)
+        if row is None:  # lines are never deleted: the caller holds a wrong id
+            raise LookupError(f"no print {print_id} in the print log")
+        if row.result != PrintResult.SENT.value:
+            return Outcome(to_entry(row), NO_CHANGES)
+        before = snapshot(row)
+        row.result = PrintResult.FAILED.value
+        row.reason = reason[:REASON_MAX_LENGTH]
+        tx.record(
+            action="print.job_failed",
+            entity=ENTITY,
+            entity_id=row.id,
+            before=before,
             after=snapshot(row),
             topics=(Topic.PRINTS,),
         )

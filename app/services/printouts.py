@@ -1,5 +1,6 @@
 """Printing a document for a record: render it (a duplicate if printed before), send it to a
-printer, and log the print, whether the printer took it or not.
+printer, and log the print, whether the printer took it or not; then follow its job in the
+print service, and log it failed if it comes to nothing there.
 
 A `Printable` is what a screen previews and prints: the record it belongs to and a function
 that renders its PDF for a paper, as a first copy or a duplicate, with a card printer's
@@ -14,14 +15,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.domain.changes import Outcome
+from app.domain.changes import NO_CHANGES, Outcome
 from app.domain.prints import PrintEntry, PrintKind, PrintResult
 from app.domain.users import Actor
+from app.i18n import N_, _
 from app.services import print_log
 from app.services.core import Core
 from printing.card import NO_OFFSET, CardOffset
 from printing.pdf import first_page_size_mm
-from printing.spool import Media, PaperKind, PrinterBackend, PrinterError
+from printing.spool import JobState, Media, PaperKind, PrinterBackend, PrinterError
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +126,71 @@ def print_document(
             error.pdf = pdf
         raise
     return log(PrintResult.SENT, job_id=job.job_id)
+
+
+# A job in these states may still print by itself: it is asked about again.
+_UNDER_WAY = frozenset({JobState.PENDING, JobState.HELD, JobState.PRINTING})
+
+_JOB_FAILURES: dict[JobState, str] = {
+    JobState.ABORTED: N_(
+        "{document} {number} was not printed: the printer “{printer}” failed on it, and the "
+        "print service gave up."
+    ),
+    JobState.CANCELED: N_(
+        "{document} {number} was not printed: its job on the printer “{printer}” was canceled "
+        "in the print service."
+    ),
+    JobState.STOPPED: N_(
+        "{document} {number} was not printed: the printer “{printer}” is stopped, so its job "
+        "was canceled rather than left to come out later."
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedJob:
+    """How a print's job stands in the print service, and its print-log line as it is now."""
+
+    entry: PrintEntry
+    state: JobState
+    message: str = ""  # what the clerk is told when the job came to nothing
+
+    @property
+    def settled(self) -> bool:
+        """The job will not change by itself any more: following it can stop."""
+        return self.state not in _UNDER_WAY
+
+
+def job_failure_message(entry: PrintEntry, state: JobState) -> str:
+    """What the clerk reads about a job that came to nothing: the document, the printer, what
+    happened, and that it can be printed again."""
+    what = _(_JOB_FAILURES[state]).format(
+        document=entry.kind.label, number=entry.number, printer=entry.printer
+    )
+    again = _("Print it again, on another printer if this one does not work.")
+    return f"{what} {again}"
+
+
+def follow_job(
+    core: Core, actor: Actor, entry: PrintEntry, backend: PrinterBackend
+) -> Outcome[FollowedJob]:
+    """Ask the print service how a logged print's job stands; log it failed if it came to
+    nothing.
+
+    A job still waiting or printing is left alone, and a completed one needs nothing. One that
+    was aborted or canceled in the print service, or waits on a stopped printer, printed
+    nothing: its print-log line becomes failed, with the reason the clerk is told, so the next
+    copy is the first again rather than a duplicate. A job waiting on a stopped printer is
+    canceled first: started again, the printer would print a copy the log says never came out.
+    Runs off the UI thread (it asks the print service and writes the log).
+    """
+    if entry.result is not PrintResult.SENT or not entry.job_id:
+        return Outcome(FollowedJob(entry, JobState.UNKNOWN), NO_CHANGES)
+    state = backend.job_state(entry.job_id)
+    if not state.failed:
+        return Outcome(FollowedJob(entry, state), NO_CHANGES)
+    if state is JobState.STOPPED:
+        backend.cancel(entry.job_id)
+    message = job_failure_message(entry, state)
+    marked = print_log.mark_job_failed(core, actor, entry.id, reason=message)
+    return Outcome(FollowedJob(marked.value, state, message), marked.changes)

@@ -1,6 +1,6 @@
 """The command line's printing, by a real process: ``print receipt --application NUMBER`` (the
-copy is logged, a second one marked as a duplicate) and ``printers`` (a printer per paper, a
-card printer's offset, the calibration card)."""
+copy is logged, a second one marked as a duplicate) and ``printers`` (the system's and the
+ESC/POS printers, a printer per paper, a card printer's offset, the calibration card)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from app.bootstrap import start_core
 from app.clock import ManualClock
-from app.config import Config
+from app.config import Config, save_setting
 from app.domain.prints import PrintKind
 from app.services import print_log, setup
 from tests.printing import reading
 from tests.support.actors import demo_actor
+from tests.support.cups import PrivateCups
 from tests.support.submitted import submit_temporary_residence
 
 
@@ -102,3 +104,38 @@ def test_printers_for_each_paper_and_the_card_printers_offset(config: Config) ->
     refused = _admin(config, "printers", "offset", "Evolis Primacy", "7", "0")
     assert refused.returncode == 2
     assert "at most 5 mm each way" in refused.stderr
+
+
+def test_the_list_has_the_system_and_the_escpos_printers_each_of_its_kind(
+    config: Config, private_cups: PrivateCups, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUPS_SERVER", private_cups.server)
+    queue = private_cups.add_pdf_queue("Office_A4_Listed")
+    save_setting(config, "escpos_printers", {"Hall roll": "tcp://192.0.2.10:9100"})
+
+    listed = _admin(config, "printers", "list")
+
+    assert listed.returncode == 0, listed.stderr
+    printers = {p["name"]: p for p in json.loads(listed.stdout)["printers"]}
+    assert printers[queue.name]["kind"] == "system"
+    assert printers[queue.name]["address"] is None
+    assert printers["Hall roll"] == {
+        "name": "Hall roll",
+        "state": "idle",
+        "default": False,
+        "kind": "escpos",
+        "address": "tcp://192.0.2.10:9100",
+    }
+
+    # The print service down: it says so, and the ESC/POS printers are listed all the same.
+    monkeypatch.setenv("CUPS_SERVER", str(private_cups.root / "no-such-cups.sock"))
+    down = _admin(config, "printers", "list")
+    assert down.returncode == 0, down.stderr
+    assert "The print service of this computer is not running" in down.stderr
+    assert [p["name"] for p in json.loads(down.stdout)["printers"]] == ["Hall roll"]
+
+    # No print service on this computer at all (no CUPS tools): the ESC/POS printers alone.
+    monkeypatch.setenv("PATH", str(tmp_path))
+    alone = _admin(config, "printers", "list")
+    assert alone.returncode == 0, alone.stderr
+    assert [p["kind"] for p in json.loads(alone.stdout)["printers"]] == ["escpos"]

@@ -176,10 +176,11 @@ def test_the_configured_printers_are_listed() -> None:
 
 
 class FakeSystem:
-    """The computer's print service, keeping what it was asked to print."""
+    """The computer's print service, keeping what it was asked to print and to cancel."""
 
     def __init__(self) -> None:
         self.submitted: list[str] = []
+        self.canceled: list[str] = []
 
     def list_printers(self) -> list[PrinterInfo]:
         return [
@@ -195,6 +196,9 @@ class FakeSystem:
 
     def job_state(self, job_id: str) -> JobState:
         return JobState.PRINTING
+
+    def cancel(self, job_id: str) -> None:
+        self.canceled.append(job_id)
 
 
 @needs_pdftoppm
@@ -214,6 +218,9 @@ def test_the_combined_backend_lists_both_kinds_and_routes_by_name(raw_port: RawP
     assert raw_port.close().startswith(ESC_INIT)
     assert backend.job_state(a4.job_id) is JobState.PRINTING
     assert backend.job_state(roll.job_id) is JobState.COMPLETED
+    backend.cancel(roll.job_id)  # printed already: nothing to take back
+    backend.cancel(a4.job_id)
+    assert system.canceled == [a4.job_id]
 
 
 def test_without_escpos_printers_the_system_backend_is_used_alone() -> None:

@@ -232,6 +232,28 @@ def test_a_job_the_printer_fails_is_reported_failed(
         assert state is JobState.FINISHED  # lpstat alone cannot tell how a job ended
 
 
+def test_a_waiting_job_is_canceled_and_an_ended_one_left_as_it_is(
+    private_cups: PrivateCups, backend: CupsBackend
+) -> None:
+    held = private_cups.add_pdf_queue(
+        f"Held_{next(_names)}", **{"job-hold-until-default": "indefinite"}
+    )
+    job = backend.submit(_pdf(*A4, "held"), printer=held.name, media=Media.a4(), title="x")
+    assert backend.job_state(job.job_id) is JobState.HELD
+
+    backend.cancel(job.job_id)
+
+    assert backend.job_state(job.job_id) is JobState.CANCELED
+    backend.cancel(job.job_id)  # ended already: nothing to do, and no fault
+    backend.cancel(f"{held.name}-99999")  # unknown to CUPS: the same
+
+
+def test_canceling_without_the_print_service_says_so(private_cups: PrivateCups) -> None:
+    backend = CupsBackend(server=str(private_cups.root / "no-such-cups.sock"), timeout=30)
+    with pytest.raises(PrinterError, match="print service of this computer is not running"):
+        backend.cancel("Anything-1")
+
+
 def test_the_cups_server_variable_is_honoured(
     private_cups: PrivateCups, queue: PdfQueue, monkeypatch: pytest.MonkeyPatch
 ) -> None:

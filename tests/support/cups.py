@@ -117,6 +117,16 @@ class PrivateCups:
         )
         return queue
 
+    def add_failing_queue(self, name: str) -> PdfQueue:
+        """A queue that takes every job and then fails it: its cups-pdf cannot make its output
+        folder (below a plain file), and the error policy aborts the job rather than stop the
+        printer, as a printer that errs on a document would."""
+        blocker = self.root / f"{name}.not-a-folder"
+        blocker.write_text("")
+        return self.add_pdf_queue(
+            name, output=blocker / "out", **{"printer-error-policy": "abort-job"}
+        )
+
     def remove_queue(self, name: str) -> None:
         self.run("lpadmin", "-x", name)
 

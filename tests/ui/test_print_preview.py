@@ -1,7 +1,8 @@
 """Preview and print through the real screens: an application submitted at Intake, its
 receipt previewed with Ctrl+P and printed to a real CUPS queue (the session's private cupsd,
-cups-pdf), reprinted from Applications as a duplicate, and a stopped printer's fault shown
-with the document kept for another try."""
+cups-pdf), reprinted from Applications as a duplicate, a stopped printer's fault shown
+with the document kept for another try, and a job the print service fails after the preview
+closed told in the main window."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.applications import Application
-from app.domain.prints import PrintEntry
+from app.domain.prints import PrintEntry, PrintResult
 from app.domain.users import Actor
-from app.services import receipts
+from app.services import print_log, receipts
 from app.services.core import Core
 from app.services.printouts import Printable
 from printing.spool import (
@@ -217,6 +218,9 @@ class _SlowPrintServer:
     def job_state(self, job_id: str) -> JobState:
         return self._cups.job_state(job_id)
 
+    def cancel(self, job_id: str) -> None:
+        self._cups.cancel(job_id)
+
 
 def test_enter_prints_when_the_printers_are_listed_after_the_pages(
     qtbot: QtBot, desk: Desk, private_cups: PrivateCups, queue: PdfQueue
@@ -244,3 +248,56 @@ def test_enter_prints_when_the_printers_are_listed_after_the_pages(
         qtbot.keyClick(dialog.print_button, Qt.Key.Key_Return)
     entry = printed.args[0]
     assert application.number in _printed_text(private_cups, queue, entry)
+
+
+def test_a_receipt_the_print_service_fails_later_is_told_and_logged_failed(
+    qtbot: QtBot, desk: Desk, private_cups: PrivateCups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUPS_SERVER", private_cups.server)
+    jammed = private_cups.add_failing_queue(f"Jammed_Desk_{next(_names)}")
+    intake = open_intake(qtbot, desk)
+    application = _submit(qtbot, intake, f"U{uuid.uuid4().int % 10**8:08d}")
+
+    intake.receipt.button.click()
+    dialog = _ready(qtbot, intake.receipt.dialog, jammed.name)
+    with qtbot.waitSignal(dialog.sig_printed, timeout=WAIT_MS) as printed:
+        dialog.print_button.click()
+    entry = printed.args[0]
+    assert entry.result is PrintResult.SENT  # the print service took it…
+    assert not dialog.isVisible()
+
+    # …and failed it afterwards: the clerk is told in the main window.
+    status = desk.window.statusBar()
+    qtbot.waitUntil(lambda: application.number in status.currentMessage(), timeout=WAIT_MS)
+    message = status.currentMessage()
+    assert message.startswith(f"Receipt {application.number} was not printed: ")
+    assert f"the printer “{jammed.name}”" in message
+    assert message.endswith("Print it again, on another printer if this one does not work.")
+    core = desk.context.require_core()
+    (logged,) = print_log.list_prints(core, desk.context.actor, record_id=application.id)
+    assert (logged.id, logged.result, logged.reason) == (entry.id, PrintResult.FAILED, message)
+    # The screens showing the log hear of it: the receipt is offered as a first print again.
+    qtbot.waitUntil(lambda: intake.receipt.button.text() == "Print receipt… (Ctrl+P)")
+    assert desk.window.print_follow_up.following() == 0
+
+
+def test_logging_out_stops_following_the_jobs(
+    qtbot: QtBot, desk: Desk, private_cups: PrivateCups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUPS_SERVER", private_cups.server)
+    held = private_cups.add_pdf_queue(
+        f"Held_Desk_{next(_names)}", **{"job-hold-until-default": "indefinite"}
+    )
+    intake = open_intake(qtbot, desk)
+    _submit(qtbot, intake, f"U{uuid.uuid4().int % 10**8:08d}")
+    intake.receipt.button.click()
+    dialog = _ready(qtbot, intake.receipt.dialog, held.name)
+    with qtbot.waitSignal(dialog.sig_printed, timeout=WAIT_MS) as printed:
+        dialog.print_button.click()
+    follow_up = desk.window.print_follow_up
+    assert follow_up.following() == 1  # held in the queue: still under way
+
+    desk.window.log_out()
+
+    assert follow_up.following() == 0
+    private_cups.run("cancel", printed.args[0].job_id)

@@ -5,7 +5,8 @@ The pages are shown by Qt's own PDF module (QtPdf, with its QPdfView), from the 
 are sent to the printer. The printer list comes from the computer's print service (CUPS, or
 the Windows spooler through Qt); the desk remembers the printer chosen for each paper. Printing
 runs off the UI thread and is logged; a printer fault shows its message and keeps the
-document on screen, with "Try again".
+document on screen, with "Try again". A job the print service took is then followed by the
+desk (`ui.print_follow_up`), which tells the clerk if it fails there later.
 """
 
 from __future__ import annotations
@@ -331,6 +332,8 @@ class PrintPreviewDialog(QDialog):
                 # The print went out; only the choice for next time is not kept.
                 log.warning("the printer choice was not saved: %s", error)
         self.sig_printed.emit(outcome.value)
+        # The print service may still fail the job once this dialog is gone: the desk follows it.
+        self._context.bus.sig_print_sent.emit(outcome.value, self.backend())
         self.accept()
 
     def _on_print_failed(self, error: BaseException) -> None:

@@ -513,9 +513,10 @@ class IntakeScreen(QWidget):
             self.chosen.setText(_("No applicant chosen yet."))
             return
         birth = person.birth_date.strftime("%d.%m.%Y") if person.birth_date else "—"
+        fin_label = _("FIN")
         self.chosen.setText(
             f"<b>{person.full_name}</b> · {birth} · {person.nationality}"
-            + (f" · {_('FIN')} {person.fin}" if person.fin else "")
+            + (f" · {fin_label} {person.fin}" if person.fin else "")
         )
 
     # --- the form ------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """The print log: receipts printed from the service layer to a real CUPS queue (the session's
 private cupsd with cups-pdf), the printed files read back; reprints counted, marked as
-duplicates and allowed to supervisors only; faults logged with the document kept."""
+duplicates and allowed to supervisors only; faults logged with the document kept; jobs the
+print service took and then failed (aborted, canceled, on a stopped printer) logged failed."""
 
 from __future__ import annotations
 
 import io
 import itertools
+import time
 import uuid
 from dataclasses import dataclass, replace
 
@@ -16,13 +18,14 @@ from sqlalchemy import select
 from app.bootstrap import Started
 from app.config import Config
 from app.db.models import AuditRow, OutboxRow
-from app.domain.changes import Topic
-from app.domain.prints import PrintKind, PrintResult
+from app.domain.changes import Outcome, Topic
+from app.domain.prints import PrintEntry, PrintKind, PrintResult
 from app.domain.users import Actor
 from app.errors import PermissionDeniedError
 from app.services import print_log, printouts, receipts
-from app.services.printouts import Printable, PrintOrder
-from printing.spool import CupsBackend, PaperKind, PrinterError
+from app.services.core import Core
+from app.services.printouts import FollowedJob, Printable, PrintOrder
+from printing.spool import CupsBackend, JobState, PaperKind, PrinterError
 from tests.printing import reading
 from tests.support.cups import PdfQueue, PrivateCups
 from tests.support.submitted import submit_temporary_residence
@@ -189,3 +192,121 @@ def test_prints_are_counted_per_document(started: Started, supervisor: Actor) ->
             copies=0,
             result=PrintResult.SENT,
         )
+
+
+# --- following a job after the print service took it ---------------------------------------------
+
+
+def _follow_until_ended(
+    core: Core, actor: Actor, entry: PrintEntry, backend: CupsBackend, timeout: float = 30.0
+) -> Outcome[FollowedJob]:
+    """`printouts.follow_job` asked again and again, as the desk does, until the job ends."""
+    deadline = time.monotonic() + timeout
+    outcome = printouts.follow_job(core, actor, entry, backend)
+    while not outcome.value.settled and time.monotonic() < deadline:
+        time.sleep(0.2)
+        outcome = printouts.follow_job(core, actor, entry, backend)
+    return outcome
+
+
+def _held_queue(printer: Printer) -> PdfQueue:
+    """A queue that holds every job until it is released (or canceled)."""
+    return printer.cups.add_pdf_queue(
+        f"Held_{next(_names)}", **{"job-hold-until-default": "indefinite"}
+    )
+
+
+def test_a_job_the_print_service_fails_is_logged_failed_and_the_next_copy_is_the_first(
+    started: Started, clerk: Actor, receipt: Printable, printer: Printer
+) -> None:
+    core, backend = started.core, printer.backend
+    jammed = printer.cups.add_failing_queue(f"Jammed_{next(_names)}")
+    order = PrintOrder(printer=jammed.name, paper=PaperKind.A4)
+    sent = printouts.print_document(core, clerk, receipt, order, backend).value
+    assert sent.result is PrintResult.SENT  # the print service took it
+
+    followed = _follow_until_ended(core, clerk, sent, backend)
+
+    job = followed.value
+    assert job.state in (JobState.ABORTED, JobState.CANCELED)
+    assert followed.changes.touches(Topic.PRINTS, Topic.AUDIT, Topic.OUTBOX)
+    (entry,) = print_log.list_prints(core, clerk, record_id=receipt.record_id)
+    assert (entry.id, entry.result, entry.job_id) == (sent.id, PrintResult.FAILED, sent.job_id)
+    assert entry == job.entry and entry.reason == job.message
+    assert job.message.startswith(f"Receipt {receipt.number} was not printed: ")
+    assert f"the printer “{jammed.name}”" in job.message
+    assert job.message.endswith("Print it again, on another printer if this one does not work.")
+    assert print_log.sent_count(core, clerk, PrintKind.RECEIPT, receipt.record_id) == 0
+    with core.reading() as session:
+        (audited,) = session.execute(
+            select(AuditRow).where(AuditRow.action == "print.job_failed")
+        ).scalars()
+        assert (audited.entity, audited.entity_id) == (print_log.ENTITY, str(sent.id))
+        assert audited.actor_name == "clerk"
+        assert (audited.before or {})["result"] == "sent"
+        assert (audited.after or {})["result"] == "failed"
+        assert (audited.after or {})["reason"] == job.message
+        outbox = session.execute(
+            select(OutboxRow.operation).where(OutboxRow.entity_id == str(sent.id))
+        ).scalars()
+        assert sorted(outbox) == ["print.job_failed", "print.sent"]
+
+    # Asked once more, the job is still failed, and logged so once.
+    again = printouts.follow_job(core, clerk, sent, backend)
+    assert again.value.entry.result is PrintResult.FAILED and not again.changes
+
+    # The failed job printed nothing: the next copy is the first, not a duplicate; a clerk
+    # may print it, and once it has come out, following it confirms it and changes nothing.
+    order = PrintOrder(printer=printer.name, paper=PaperKind.A4)
+    first = printouts.print_document(core, clerk, receipt, order, backend).value
+    assert (first.result, first.reprint, first.duplicate) == (PrintResult.SENT, 0, False)
+    assert "DUPLICATE" not in printer.printed_text(first.job_id)
+    confirmed = _follow_until_ended(core, clerk, first, backend)
+    assert confirmed.value.state is JobState.COMPLETED and not confirmed.changes
+    assert print_log.sent_count(core, clerk, PrintKind.RECEIPT, receipt.record_id) == 1
+
+
+@pytest.mark.parametrize("backend_config", ["sqlite"], indirect=True)
+def test_a_waiting_job_is_left_alone_until_someone_cancels_it(
+    started: Started, clerk: Actor, receipt: Printable, printer: Printer
+) -> None:
+    core, backend = started.core, printer.backend
+    held = _held_queue(printer)
+    order = PrintOrder(printer=held.name, paper=PaperKind.ROLL)
+    sent = printouts.print_document(core, clerk, receipt, order, backend).value
+
+    waiting = printouts.follow_job(core, clerk, sent, backend)
+
+    assert waiting.value.state is JobState.HELD and not waiting.value.settled
+    assert not waiting.changes and waiting.value.message == ""
+    assert print_log.sent_count(core, clerk, PrintKind.RECEIPT, receipt.record_id) == 1
+
+    printer.cups.run("cancel", sent.job_id)  # someone at the print server
+    canceled = printouts.follow_job(core, clerk, sent, backend).value
+
+    assert canceled.state is JobState.CANCELED and canceled.settled
+    assert f"its job on the printer “{held.name}” was canceled" in canceled.message
+    assert canceled.entry.result is PrintResult.FAILED
+    assert print_log.sent_count(core, clerk, PrintKind.RECEIPT, receipt.record_id) == 0
+
+
+@pytest.mark.parametrize("backend_config", ["sqlite"], indirect=True)
+def test_a_job_on_a_stopped_printer_is_canceled_so_it_never_comes_out_later(
+    started: Started, clerk: Actor, receipt: Printable, printer: Printer
+) -> None:
+    core, backend = started.core, printer.backend
+    held = _held_queue(printer)
+    order = PrintOrder(printer=held.name, paper=PaperKind.A4)
+    sent = printouts.print_document(core, clerk, receipt, order, backend).value
+    # The printer stops with the job still in its queue.
+    printer.cups.run("cupsdisable", held.name)
+    printer.cups.run("lp", "-i", sent.job_id, "-H", "resume")
+
+    stopped = printouts.follow_job(core, clerk, sent, backend).value
+
+    assert stopped.state is JobState.STOPPED and stopped.settled
+    assert f"the printer “{held.name}” is stopped" in stopped.message
+    assert stopped.entry.result is PrintResult.FAILED
+    # Started again, the printer has nothing of it left to print.
+    printer.cups.run("cupsenable", held.name)
+    assert backend.job_state(sent.job_id) is JobState.CANCELED
