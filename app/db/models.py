@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -78,6 +79,8 @@ class CounterRow(Base):
     office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
     number: Mapped[int] = mapped_column(Integer)
     service_codes: Mapped[list[Any]] = mapped_column(default=list)
+    # The office's supervisor chose the services here: master data imports leave them be.
+    set_at_desk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ServiceRow(Base):

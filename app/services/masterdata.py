@@ -150,7 +150,10 @@ def _apply(session: Session, parsed: MasterDataFile, *, now: datetime) -> None:
         crow = counters.get((office_id, counter.number)) or CounterRow(
             office_id=office_id, number=counter.number
         )
-        crow.service_codes = list(counter.services)
+        # The office knows best who serves what today: a supervisor's choice at the desk
+        # stands until the supervisor changes it again.
+        if not crow.set_at_desk:
+            crow.service_codes = list(counter.services)
         session.add(crow)
     for holiday in parsed.holidays:
         hrow = session.get(HolidayRow, holiday.date) or HolidayRow(day=holiday.date)

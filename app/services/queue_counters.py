@@ -172,8 +172,8 @@ def counter_status(core: Core, actor: Actor, counter_number: int) -> CounterStat
 
 # --- The office's counters and what each serves ----------------------------------------------
 # Supervisors set them as the day needs (a second counter for a long queue), so they are the
-# queue's rules (MANAGE_QUEUE), not the desk's set-up. The centre's master data, when it names
-# the office's counters, sets them again on its next import.
+# queue's rules (MANAGE_QUEUE), not the desk's set-up. The centre's master data sets the
+# counters no supervisor has set; one a supervisor set keeps its services through imports.
 
 
 def list_counters(core: Core, actor: Actor) -> list[CounterRef]:
@@ -227,6 +227,7 @@ def set_counter_services(
             tx.session.add(row)
         else:
             row.service_codes = codes
+        row.set_at_desk = True  # kept when the centre's master data comes again
         tx.record(
             action="queue.counter_services",
             entity=COUNTER_ENTITY,

@@ -9,7 +9,7 @@ import pytest
 from app.bootstrap import Started
 from app.domain.users import Actor, Role
 from app.errors import ConflictError, MasterDataError, PermissionDeniedError
-from app.services import auth, masterdata
+from app.services import auth, masterdata, queue_counters
 from app.services.masterdata_file import parse_masterdata
 from app.services.setup import DemoSetup
 
@@ -139,3 +139,27 @@ def test_services_read_back_as_domain_values(started: Started, demo: DemoSetup) 
     assert temp.queue_prefix == "C"
     assert any(item.key == "medical_certificate" for item in temp.checklist)
     assert temp.name.in_language("ru") == "Разрешение на временное проживание"
+
+
+def test_counters_a_supervisor_set_keep_their_services_through_imports(
+    started: Started, supervisor: Actor
+) -> None:
+    queue_counters.set_counter_services(started.core, supervisor, 1, ["citizenship"])
+    counter_line = '{"kind": "counter", "office": "AGS", "number": %d, "services": %s}'
+    newer = BUNDLED.replace(b'"revision": 2}', b'"revision": 3}', 1)
+    for number, old, new in (
+        (1, '["registration_stay", "stay_extension", "fines"]', '["fines"]'),
+        (3, '["work_permit", "citizenship", "refugee_status"]', '["work_permit"]'),
+    ):
+        newer = newer.replace(
+            (counter_line % (number, old)).encode(), (counter_line % (number, new)).encode()
+        )
+    assert newer.count(b'"services": ["fines"]') == 1
+    masterdata.import_masterdata(started.core, Actor.system(), newer)
+
+    services = {
+        c.number: list(c.service_codes)
+        for c in queue_counters.list_counters(started.core, supervisor)
+    }
+    assert services[1] == ["citizenship"]  # the supervisor's choice stands
+    assert services[3] == ["work_permit"]  # the centre's change arrives where no one chose
