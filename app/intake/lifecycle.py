@@ -57,8 +57,9 @@ ALLOWED_TRANSITIONS: dict[ApplicationState, frozenset[ApplicationState]] = {
     _S.SUBMITTED: frozenset({_S.SENT, _S.WITHDRAWN}),
     _S.SENT: frozenset({_S.APPROVED, _S.REFUSED, _S.WITHDRAWN}),
     _S.APPROVED: frozenset({_S.CARD_PRINTED}),
-    # A reprint keeps the card printed: it is not a change of state.
-    _S.CARD_PRINTED: frozenset({_S.HANDED_OVER}),
+    # A reprint keeps the card printed: it is not a change of state. A card whose only print
+    # job the print service failed did not come out after all: back to approved.
+    _S.CARD_PRINTED: frozenset({_S.HANDED_OVER, _S.APPROVED}),
     _S.REFUSED: frozenset(),
     _S.HANDED_OVER: frozenset(),
     _S.WITHDRAWN: frozenset(),

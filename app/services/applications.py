@@ -524,6 +524,24 @@ def change_state(
         return _recorded(tx, row, f"application.{target.value}", before)
 
 
+def card_not_printed(core: Core, actor: Actor, application_id: uuid.UUID) -> Outcome[bool]:
+    """The application's card did not come out after all: the print service failed its only
+    print job. "Card printed" goes back to "approved", with a history row, so the state says
+    what is true and the card is printed again. True when the state moved."""
+    with core.changing(actor, Permission.WORK_AT_DESK) as tx:
+        # Not every card belongs to an application of this desk (a permit from elsewhere).
+        row = tx.session.get(ApplicationRow, application_id, with_for_update=True)
+        if row is None or row.state != ApplicationState.CARD_PRINTED:
+            return Outcome(False, tx.changes)
+        before = snapshot(row)
+        row.state = transition(ApplicationState.CARD_PRINTED, ApplicationState.APPROVED).value
+        row.updated_at = core.clock.now()
+        note = _("The card did not come out of the printer: print it again.")
+        _add_history(tx, row, ApplicationState.CARD_PRINTED.value, row.state, note)
+        _recorded(tx, row, "application.card_not_printed", before)
+        return Outcome(True, tx.changes)
+
+
 def record_decision_in(
     tx: Transaction, application_id: uuid.UUID, decision: ApplicationState, note: str = ""
 ) -> Application | None:

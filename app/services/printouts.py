@@ -19,7 +19,7 @@ from app.domain.changes import NO_CHANGES, Outcome
 from app.domain.prints import PrintEntry, PrintKind, PrintResult
 from app.domain.users import Actor
 from app.i18n import N_, _
-from app.services import print_log
+from app.services import applications, print_log
 from app.services.core import Core
 from printing.card import NO_OFFSET, CardOffset
 from printing.pdf import first_page_size_mm
@@ -193,4 +193,11 @@ def follow_job(
         backend.cancel(entry.job_id)
     message = job_failure_message(entry, state)
     marked = print_log.mark_job_failed(core, actor, entry.id, reason=message)
-    return Outcome(FollowedJob(marked.value, state, message), marked.changes)
+    changes = marked.changes
+    if (
+        entry.kind is PrintKind.CARD
+        and print_log.sent_count(core, actor, PrintKind.CARD, entry.record_id) == 0
+    ):
+        # No copy of the card came out: its application is not "card printed" after all.
+        changes = changes | applications.card_not_printed(core, actor, entry.record_id).changes
+    return Outcome(FollowedJob(marked.value, state, message), changes)

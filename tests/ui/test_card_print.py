@@ -13,17 +13,21 @@ from pytestqt.qtbot import QtBot
 from app.bootstrap import start_core
 from app.clock import ManualClock
 from app.config import Config
+from app.domain.changes import Topic
 from app.filestore import FileStore
 from app.intake.lifecycle import ApplicationState
 from app.mrz import generate_td1
 from app.security.central_signer import TestCentralSigner
 from app.security.keys import public_key_to_pem
 from app.security.qr_codec import Claim, compact_date_of
-from app.services import applications, attachments
+from app.services import applications, attachments, permits
+from app.services.printouts import PrintOrder
 from app.sync.protocol import FeedChange, FeedKind, FeedOperation
 from app.sync.pull import apply_page
 from app.sync.push import SYNC_ACTOR
 from printing.demo import demo_photo
+from printing.spool import CupsBackend, JobState, PaperKind
+from tests.app.services.test_print_log import _follow_until_ended
 from tests.printing import reading
 from tests.support.actors import demo_actor
 from tests.support.cups import PdfQueue, PrivateCups
@@ -187,3 +191,45 @@ def test_the_card_of_an_approved_application_is_printed_and_recorded(
         context.ops.shutdown()
         if context.core is not None:
             context.core.database.dispose()
+
+
+def test_a_card_whose_job_the_print_service_failed_is_not_card_printed(
+    demo_config: tuple[Config, dict[str, str]], clock: ManualClock, private_cups: PrivateCups
+) -> None:
+    config, _passwords = demo_config
+    application_id = uuid.UUID(_approved_with_permit(config, clock))
+    jammed = private_cups.add_failing_queue(f"Jammed_Card_Printer_{next(_names)}")
+    working = private_cups.add_pdf_queue(f"Card_Printer_{next(_names)}")
+    backend = CupsBackend(server=private_cups.server, timeout=30)
+    core = start_core(config, clock=clock).core
+    try:
+        clerk = demo_actor(core, "clerk")
+
+        def state() -> ApplicationState:
+            return applications.get_application(core, clerk, application_id).state
+
+        order = PrintOrder(printer=jammed.name, paper=PaperKind.CARD)
+        sent = permits.print_card(core, clerk, config, PERMIT, order=order, backend=backend).value
+        assert state() is ApplicationState.CARD_PRINTED  # the print service took the job
+
+        followed = _follow_until_ended(core, clerk, sent, backend)
+        assert followed.value.state in (JobState.ABORTED, JobState.CANCELED)
+        assert followed.changes.touches(Topic.APPLICATIONS)
+        assert state() is ApplicationState.APPROVED
+        history = applications.get_application(core, clerk, application_id).history
+        assert (history[-1].from_state, history[-1].to_state) == (
+            ApplicationState.CARD_PRINTED,
+            ApplicationState.APPROVED,
+        )
+        assert "did not come out" in history[-1].note
+
+        # Printed again on a printer that works: the first copy, and card printed once more.
+        order = PrintOrder(printer=working.name, paper=PaperKind.CARD)
+        again = permits.print_card(core, clerk, config, PERMIT, order=order, backend=backend)
+        assert (again.value.reprint, again.value.duplicate) == (0, False)
+        assert state() is ApplicationState.CARD_PRINTED
+        assert PERMIT in reading.text(
+            private_cups.wait_for_output(working, again.value.job_id).read_bytes()
+        )
+    finally:
+        core.database.dispose()

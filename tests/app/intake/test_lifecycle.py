@@ -23,6 +23,7 @@ ALLOWED = {
     (S.SENT, S.WITHDRAWN),
     (S.APPROVED, S.CARD_PRINTED),
     (S.CARD_PRINTED, S.HANDED_OVER),
+    (S.CARD_PRINTED, S.APPROVED),  # the card's print job failed after all
 }
 
 
