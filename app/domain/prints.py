@@ -16,6 +16,7 @@ class PrintKind(StrEnum):
     RECEIPT = "receipt"
     CARD = "card"
     TICKET = "ticket"
+    SUMMARY = "summary"  # the office's summary of a day or a period
 
     @property
     def label(self) -> str:
@@ -26,6 +27,7 @@ _KIND_LABELS: dict[PrintKind, str] = {
     PrintKind.RECEIPT: N_("Receipt"),
     PrintKind.CARD: N_("Permit card"),
     PrintKind.TICKET: N_("Queue ticket"),
+    PrintKind.SUMMARY: N_("Summary"),
 }
 
 

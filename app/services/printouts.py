@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from app.domain.changes import NO_CHANGES, Outcome
 from app.domain.prints import PrintEntry, PrintKind, PrintResult
+from app.domain.reports import DailySummary
 from app.domain.users import Actor
 from app.i18n import N_, _
 from app.services import applications, print_log
@@ -59,6 +60,24 @@ class PrintOrder:
 class Preview:
     pdf: bytes
     duplicate: bool  # the document was printed before: this copy is marked
+
+
+def summary_printable(summary: DailySummary, pdf: bytes) -> Printable:
+    """The office's summary as rendered, printed on A4 and logged like every print. Each day
+    or period is one document: printing it again counts a reprint (the pages are unchanged:
+    a report is no record to be copied, so it carries no duplicate mark)."""
+    days = f"{summary.first_day:%d.%m.%Y}"
+    if summary.last_day != summary.first_day:
+        days += f"–{summary.last_day:%d.%m.%Y}"
+    period = f"{summary.office_code}:{summary.first_day}:{summary.last_day}"
+    return Printable(
+        kind=PrintKind.SUMMARY,
+        record_id=uuid.uuid5(uuid.NAMESPACE_URL, f"summary:{period}"),
+        number=f"{summary.office_code} {days}",
+        title=_("Summary {days}").format(days=days),
+        papers=(PaperKind.A4,),
+        render=lambda _request: pdf,
+    )
 
 
 def media_for(paper: PaperKind, pdf: bytes) -> Media:

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.config import load_config
+from app.domain.prints import PrintEntry, PrintKind, PrintResult
 from app.printer_settings import card_offset
-from app.services import queue, settings, users
+from app.services import print_log, queue, settings, users
 from app.services.live_view import Activity, LiveView
 from tests.support.actors import demo_actor
 from tests.support.cups import PrivateCups
@@ -227,3 +228,38 @@ def test_a_card_printer_is_calibrated_with_its_test_card(
     assert (
         card_offset(load_config(config_file=os.environ["RECEPTION_CONFIG"]), queue_.name) == offset
     )
+
+
+def test_a_printed_summary_is_in_the_print_log(
+    qtbot: QtBot, desk: Desk, private_cups: PrivateCups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUPS_SERVER", private_cups.server)
+    queue_ = private_cups.add_pdf_queue("Office_A4_1")
+    core = desk.context.require_core()
+    queue.issue_ticket(core, queue.KIOSK, "registration_stay")
+    screen = open_supervisor(qtbot, desk)
+    summary = screen.summary
+    screen.tabs.setCurrentWidget(summary)
+    with qtbot.waitSignal(summary.sig_preview_opened, timeout=20_000) as opened:
+        qtbot.mouseClick(summary.buttons["preview"], Qt.MouseButton.LeftButton)
+    preview = opened.args[0]
+    assert isinstance(preview, SummaryPreview)
+    qtbot.waitUntil(lambda: preview.shown_pages() > 0, timeout=WAIT_MS)
+    preview.printer.setCurrentText(queue_.name)
+    with qtbot.waitSignal(preview.sig_printed, timeout=20_000) as printed:
+        qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    entry = printed.args[0]
+    assert isinstance(entry, PrintEntry)
+    assert (entry.kind, entry.result, entry.printer) == (
+        PrintKind.SUMMARY,
+        PrintResult.SENT,
+        queue_.name,
+    )
+    assert entry.actor_name == "supervisor" and entry.reprint == 0
+    day = preview.summary.first_day.strftime("%d.%m.%Y")
+    assert entry.number.endswith(day)
+    assert private_cups.wait_for_output(queue_, entry.job_id).read_bytes().startswith(b"%PDF")
+    logged = print_log.list_prints(
+        core, demo_actor(core, "supervisor"), kind=PrintKind.SUMMARY, limit=10
+    )
+    assert [line.id for line in logged] == [entry.id]

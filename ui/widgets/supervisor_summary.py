@@ -12,7 +12,6 @@ import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Signal
 from PySide6.QtPdf import QPdfDocument
@@ -32,11 +31,13 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.clock import office_today
+from app.domain.changes import Changes, Outcome, Topic
+from app.domain.prints import PrintEntry
 from app.domain.reports import DailySummary
 from app.i18n import N_, _
 from app.printer_settings import printer_for
 from app.services import report_files, reports
-from printing.spool import JobResult, Media, PaperKind
+from printing.spool import PaperKind
 from printing.summary import render_summary
 from ui.context import DeskContext
 from ui.ops import describe_error
@@ -236,7 +237,7 @@ class SummaryPreview(QDialog):
     """The summary's pages as they print, and Print to this computer's A4 printer."""
 
     sig_ready = Signal()
-    sig_printed = Signal(object)  # JobResult
+    sig_printed = Signal(object)  # PrintEntry
     sig_failed = Signal(str)
 
     def __init__(
@@ -293,30 +294,34 @@ class SummaryPreview(QDialog):
         if not printer:
             show_error(self.message, _("Choose the A4 printer first."))
             return
+        from app.services import printouts
         from ui.printers import printer_backend
 
         self.print_button.setEnabled(False)
         show_error(self.message, "")
+        # Logged as every print is: who printed which summary, when, on which printer.
         self._context.ops.io(
-            _submit, printer_backend, self.pdf_bytes, printer, _("Summary")
+            printouts.print_document,
+            self._context.require_core(),
+            self._context.actor,
+            printouts.summary_printable(self.summary, self.pdf_bytes),
+            printouts.PrintOrder(printer=printer, paper=PaperKind.A4),
+            printer_backend(self._context.config),
         ).success(self._on_printed).failure(self._on_failed).run()
 
-    def _on_printed(self, job: JobResult) -> None:
+    def _on_printed(self, outcome: Outcome[PrintEntry]) -> None:
+        # Printing runs on the I/O pool, not as a database mutation: announce what it logged.
+        self._context.bus.sig_changed.emit(outcome.changes)
         if isValid(self):
-            self.sig_printed.emit(job)
+            self.sig_printed.emit(outcome.value)
             self.accept()
 
     def _on_failed(self, error: BaseException) -> None:
+        # A printer's fault was logged as a failed print: whoever shows the log refreshes.
+        self._context.bus.sig_changed.emit(Changes(frozenset({Topic.PRINTS})))
         if not isValid(self):
             return
         self.print_button.setEnabled(True)
         message = describe_error(error)
         show_error(self.message, message)
         self.sig_failed.emit(message)
-
-
-def _submit(backend: Callable[[], Any], pdf: bytes, printer: str, title: str) -> JobResult:
-    result: JobResult = backend().submit(
-        pdf, printer=printer, media=Media.a4(), copies=1, title=title
-    )
-    return result
