@@ -156,10 +156,13 @@ def test_users_and_the_target_wait_are_managed(qtbot: QtBot, desk: Desk) -> None
 
     qtbot.waitUntil(lambda: office.target_wait.value() == 15, timeout=WAIT_MS)
     office.target_wait.setValue(20)
+    assert office.level_min_called.value() == 5  # the default: the live view's alert waits
+    office.level_min_called.setValue(12)
     with qtbot.waitSignal(office.sig_done, timeout=WAIT_MS):
         qtbot.mouseClick(office.buttons["rules"], Qt.MouseButton.LeftButton)
     core = desk.context.require_core()
-    rules, _alerts = settings.office_rules(core, demo_actor(core, "supervisor"))
+    rules, alerts = settings.office_rules(core, demo_actor(core, "supervisor"))
+    assert alerts.service_level_min_called == 12
     assert rules.target_wait_minutes == 20
     # The live view reads the new target on the change notice.
     qtbot.waitUntil(

@@ -83,6 +83,7 @@ class OfficeWidget(QWidget):
         self.ratio_priority = _spin("priority tickets per cycle", 1, 20)
         self.target_wait = _spin("target wait", 1, 240)
         self.level_goal = _spin("service level aimed at", 1, 100)
+        self.level_min_called = _spin("visitors called before the level counts", 1, 100)
         self.sync_hours = _spin("sync overdue after", 1, 168)
         self.error = error_label()
         self.message = QLabel()
@@ -127,6 +128,7 @@ class OfficeWidget(QWidget):
             ("ratio_priority", self.ratio_priority),
             ("target_wait", self.target_wait),
             ("level_goal", self.level_goal),
+            ("level_min_called", self.level_min_called),
             ("sync_hours", self.sync_hours),
         ):
             rules.addRow(self._label(key, spin), spin)
@@ -149,6 +151,7 @@ class OfficeWidget(QWidget):
             "ratio_priority": _("Priority tickets per cycle:"),
             "target_wait": _("&Target wait, min:"),
             "level_goal": _("Alert when the share called within the target falls under, percent:"),
+            "level_min_called": _("… once this many visitors of the service were called today:"),
             "sync_hours": _("Alert when not synchronised for, hours:"),
         }
         for key, text in texts.items():
@@ -193,6 +196,7 @@ class OfficeWidget(QWidget):
         self.ratio_priority.setValue(policy.ratio_priority)
         self.target_wait.setValue(policy.target_wait_minutes)
         self.level_goal.setValue(alerts.service_level_percent)
+        self.level_min_called.setValue(alerts.service_level_min_called)
         self.sync_hours.setValue(alerts.sync_overdue_hours)
 
     def _on_changed(self, changes: Changes) -> None:
@@ -277,6 +281,7 @@ class OfficeWidget(QWidget):
             replace(
                 alerts,
                 service_level_percent=self.level_goal.value(),
+                service_level_min_called=self.level_min_called.value(),
                 sync_overdue_hours=self.sync_hours.value(),
             ),
         )
