@@ -7,9 +7,12 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, select, text
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import delete, select
 
 from app.bootstrap import Started
+from app.db import migrations
 from app.db.lifecycle import current_revision, upgrade_schema
 from app.db.models import PersonSearchKeyRow
 from app.db.schema import HEAD_REVISION
@@ -182,13 +185,17 @@ def test_a_registry_from_before_whole_name_keys_gets_them_on_upgrade(
     assert "hahramanovtofih" in added
     database = started.core.database
     with database.engine.begin() as connection:
-        # The keys as the previous version made them: each field's own, no whole name.
+        # The schema and the keys as the version before made them: no whole-name keys.
+        alembic_config = AlembicConfig()
+        alembic_config.set_main_option("script_location", migrations.__path__[0])
+        alembic_config.attributes["connection"] = connection
+        command.downgrade(alembic_config, "0011")
         connection.execute(
             delete(PersonSearchKeyRow).where(
                 PersonSearchKeyRow.person_id == whole, PersonSearchKeyRow.key.in_(added)
             )
         )
-        connection.execute(text("UPDATE alembic_version SET version_num = '0011'"))
+    assert current_revision(database) == "0011"
     upgrade_schema(database)
     with database.engine.connect() as connection:
         keys = set(
