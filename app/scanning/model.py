@@ -137,6 +137,7 @@ class Fault(StrEnum):
     UNSUPPORTED = "unsupported"
     STOPPED_AT_DEVICE = "stopped_at_device"
     PROGRAM_DIED = "program_died"
+    NOT_RESPONDING = "not_responding"
 
     @property
     def reason(self) -> str:
@@ -155,6 +156,7 @@ _FAULT_REASONS = {
     Fault.UNSUPPORTED: N_("the scanner does not support these settings"),
     Fault.STOPPED_AT_DEVICE: N_("the scan was stopped at the scanner"),
     Fault.PROGRAM_DIED: N_("the scanning program stopped unexpectedly"),
+    Fault.NOT_RESPONDING: N_("the scanner stopped answering"),
 }
 
 

@@ -13,6 +13,7 @@ import queue
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,12 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1
 # After a cancel, scanimage gets this long to tell the scanner before it is killed.
 STOP_SECONDS = 5.0
+# After it printed an error, scanimage only has to tidy up: a driver that hangs in its clean-up
+# (SANE's test backend can, after an I/O error) is stopped, and its error reported.
+ERROR_EXIT_SECONDS = 5.0
+# A scanner warming its lamp is silent for a minute at most: three minutes without a page,
+# a progress line or a message is a scanner that stopped answering.
+SILENT_SECONDS = 180.0
 _PROGRESS = re.compile(r"Progress: ([\d.]+)%")
 _SCANNING_PAGE = re.compile(r"Scanning page (\d+)")
 _ERROR = re.compile(r"^scanimage: (?:.*?: )?(.+)$")
@@ -109,6 +116,8 @@ class ScanRun:
         self._current = 0  # the page scanimage is on, as it announced
         self._page_fraction = 0.0
         self._reported = 0.0  # the fraction last shown: the bar never moves back
+        self._error_at: float | None = None  # when scanimage printed its first error
+        self._stuck: Fault | None = None  # why the process was stopped without ending
 
     def pages(self) -> Iterator[ScannedPage]:
         try:
@@ -142,13 +151,19 @@ class ScanRun:
         self._raise_on_failure(process.returncode)
 
     def _follow(self, process: subprocess.Popen[bytes], open_streams: int) -> Iterator[ScannedPage]:
+        heard = time.monotonic()
         while open_streams:
             if self._task.cancelled:
                 return
             try:
                 event = self._events.get(timeout=POLL_SECONDS)
             except queue.Empty:
+                self._stuck = self._stuck_fault(heard)
+                if self._stuck is not None:
+                    log.warning("scanimage stopped: %s", self._stuck.value)
+                    return  # stopped by the caller's clean-up; the pages so far are kept
                 continue
+            heard = time.monotonic()
             if event.kind == "end":
                 open_streams -= 1
             elif event.kind == "page":
@@ -156,6 +171,15 @@ class ScanRun:
             else:
                 self._message(event.text)
         process.wait()
+
+    def _stuck_fault(self, heard: float) -> Fault | None:
+        """Why the process must be stopped although it has not ended, if it must."""
+        now = time.monotonic()
+        if self._error_at is not None and now - self._error_at > ERROR_EXIT_SECONDS:
+            return last_error(self._messages)[0] or Fault.PROGRAM_DIED
+        if now - heard > SILENT_SECONDS:
+            return Fault.NOT_RESPONDING
+        return None
 
     def _finished_pages(self) -> Iterator[ScannedPage]:
         while True:
@@ -205,6 +229,10 @@ class ScanRun:
         else:
             self._messages.append(text)
             log.info("scanimage: %s", text)
+            # Only a SANE status is an error for sure: scanimage also notes, in the same form,
+            # settings it rounded ("scanimage: rounded value of br-x from 210 to 215.9").
+            if self._error_at is None and last_error([text])[0] is not None:
+                self._error_at = time.monotonic()
 
     def _page(self, path: str) -> ScannedPage:
         image = _load(Path(path))
@@ -243,7 +271,10 @@ class ScanRun:
         if fault is Fault.FEEDER_EMPTY:
             raise feeder_empty_error(detail)
         killed = returncode is not None and returncode < 0
-        reason = Fault.PROGRAM_DIED.reason if killed else reason_of(self._messages)
+        if self._stuck is not None:  # stopped here: its own error, or its silence, says why
+            reason = self._stuck.reason
+        else:
+            reason = Fault.PROGRAM_DIED.reason if killed else reason_of(self._messages)
         raise device_error(reason, pages_kept=self._done, detail=detail)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.scanning import sane_run
 from app.scanning.backends import scan_pages
 from app.scanning.model import (
     ColorMode,
@@ -126,7 +127,8 @@ def _unplugging_scanimage(folder: Path, how: str, after: int = 2) -> str:
     """A stand-in for a scanner unplugged mid-scan, which the test backend cannot do: the
     real scanimage scans ``after`` pages, then the program ends as it does when the device
     is gone (``how``: "error" prints SANE's I/O error, "kill" dies by a signal, "empty"
-    finds the feeder empty at once)."""
+    finds the feeder empty at once, "hang" prints the error and never ends, as the test
+    backend's clean-up once did, "silent" says nothing more and never ends)."""
     script = folder / "scanimage"
     script.write_text(
         "#!/bin/sh\n"
@@ -136,7 +138,9 @@ def _unplugging_scanimage(folder: Path, how: str, after: int = 2) -> str:
         "fi\n"
         f'scanimage "$@" --batch-count={after} || exit $?\n'
         f'if [ "{how}" = kill ]; then kill -9 $$; fi\n'
+        f'if [ "{how}" = silent ]; then exec sleep 600; fi\n'
         'echo "scanimage: sane_start: Error during device I/O" >&2\n'
+        f'if [ "{how}" = hang ]; then exec sleep 600; fi\n'
         "exit 9\n",
         encoding="utf-8",
     )
@@ -156,6 +160,32 @@ def test_unplugged_mid_scan_keeps_the_pages_and_says_so(
         "The scanner stopped after 2 pages: the connection to the scanner was lost. The pages "
         "scanned are kept; check the scanner (cable, power, paper) and scan the rest."
     )
+
+
+_NEVER_ENDING = {
+    "hang": "the connection to the scanner was lost",  # its error printed, then stuck
+    "silent": "the scanner stopped answering",
+}
+
+
+@pytest.mark.parametrize("how", sorted(_NEVER_ENDING))
+def test_a_scanning_program_that_never_ends_is_stopped_and_keeps_the_pages(
+    sane_env: dict[str, str],
+    test_device: ScanDevice,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    reason = _NEVER_ENDING[how]
+    monkeypatch.setattr(sane_run, "ERROR_EXIT_SECONDS", 0.5)
+    monkeypatch.setattr(sane_run, "SILENT_SECONDS", 2.0)
+    backend = SaneBackend(command=_unplugging_scanimage(tmp_path, how, after=1), env=sane_env)
+    options = ScanOptions(source=ScanSource.FEEDER, resolution=50)
+    # Without the watchdog this waits out the script's 600 s and then finds no error at all.
+    result = scan_pages(backend, test_device, options, TaskState())
+    assert len(result.pages) == 1
+    assert result.error is not None and result.error.pages_kept == 1
+    assert f"stopped after 1 page: {reason}" in str(result.error)
 
 
 def test_a_scanning_program_that_dies_keeps_the_pages(
