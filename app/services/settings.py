@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import SettingRow
-from app.domain.changes import Outcome, Topic
+from app.domain.changes import Changes, Outcome, Topic
 from app.domain.queue import QueuePolicy
 from app.domain.users import Actor, Permission
 from app.errors import ValidationError
@@ -92,30 +92,52 @@ def queue_policy(session: Session) -> QueuePolicy:
 
 def set_queue_policy(core: Core, actor: Actor, policy: QueuePolicy) -> Outcome[QueuePolicy]:
     """Change the office's queue rules; supervisors and administrators may."""
-    for name, value in asdict(policy).items():
-        low, high = _QUEUE_BOUNDS[name]
+    changes = _save_numbers(
+        core,
+        actor,
+        QUEUE_KEY,
+        values=asdict(policy),
+        bounds=_QUEUE_BOUNDS,
+        topics=(Topic.SETTINGS, Topic.QUEUE),
+    )
+    return Outcome(policy, changes)
+
+
+def _save_numbers(
+    core: Core,
+    actor: Actor,
+    key: str,
+    *,
+    values: dict[str, int],
+    bounds: dict[str, tuple[int, int]],
+    topics: tuple[Topic, ...],
+) -> Changes:
+    """Keep an office setting of whole numbers, each checked against its bounds first;
+    audited, and not synced: it is the office's own."""
+    for name, value in values.items():
+        low, high = bounds[name]
         if not low <= value <= high:
             raise ValidationError(
                 _("The value must be between {low} and {high}.").format(low=low, high=high),
                 field=name,
             )
     with core.changing(actor, Permission.MANAGE_QUEUE) as tx:
-        row = tx.session.get(SettingRow, QUEUE_KEY)
+        row = tx.session.get(SettingRow, key)
         before: dict[str, Any] | None = dict(row.value) if row else None
         if row is None:
-            tx.session.add(SettingRow(key=QUEUE_KEY, value=asdict(policy)))
+            tx.session.add(SettingRow(key=key, value=dict(values)))
         else:
-            row.value = asdict(policy)
+            row.value = dict(values)
         tx.record(
-            action="settings.queue",
+            action=f"settings.{key}",
             entity="setting",
-            entity_id=QUEUE_KEY,
+            entity_id=key,
             before=before,
-            after=asdict(policy),
-            topics=(Topic.SETTINGS, Topic.QUEUE),
+            after=dict(values),
+            topics=topics,
             sync=False,
         )
-        return Outcome(policy, tx.changes)
+        return tx.changes
 
 
 # --- The supervisor's alerts -----------------------------------------------------------------
@@ -154,30 +176,15 @@ def alert_policy(session: Session) -> AlertPolicy:
 
 def set_alert_policy(core: Core, actor: Actor, policy: AlertPolicy) -> Outcome[AlertPolicy]:
     """Change when the live view alerts; supervisors and administrators may."""
-    for name, value in asdict(policy).items():
-        low, high = _ALERT_BOUNDS[name]
-        if not low <= value <= high:
-            raise ValidationError(
-                _("The value must be between {low} and {high}.").format(low=low, high=high),
-                field=name,
-            )
-    with core.changing(actor, Permission.MANAGE_QUEUE) as tx:
-        row = tx.session.get(SettingRow, ALERTS_KEY)
-        before: dict[str, Any] | None = dict(row.value) if row else None
-        if row is None:
-            tx.session.add(SettingRow(key=ALERTS_KEY, value=asdict(policy)))
-        else:
-            row.value = asdict(policy)
-        tx.record(
-            action="settings.alerts",
-            entity="setting",
-            entity_id=ALERTS_KEY,
-            before=before,
-            after=asdict(policy),
-            topics=(Topic.SETTINGS,),
-            sync=False,
-        )
-        return Outcome(policy, tx.changes)
+    changes = _save_numbers(
+        core,
+        actor,
+        ALERTS_KEY,
+        values=asdict(policy),
+        bounds=_ALERT_BOUNDS,
+        topics=(Topic.SETTINGS,),
+    )
+    return Outcome(policy, changes)
 
 
 def office_rules(core: Core, actor: Actor) -> tuple[QueuePolicy, AlertPolicy]:

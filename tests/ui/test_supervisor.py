@@ -28,7 +28,7 @@ from tests.ui.keys import type_text
 from tests.ui.test_login_lock_language import _log_in
 from ui.main_window import SCREENS
 from ui.screens.supervisor import SupervisorScreen
-from ui.widgets.supervisor_summary import SummaryPreview
+from ui.widgets.supervisor_summary import SummaryPreview, SummaryWidget
 
 WAIT_MS = 10_000
 REFUSED = "Your role does not allow this"
@@ -92,20 +92,24 @@ def _counter_activity(view: LiveView, number: int) -> Activity | None:
     return next((c.activity for c in view.counters if c.number == number), None)
 
 
-def test_the_summary_is_previewed_and_saved(
-    qtbot: QtBot, desk: Desk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    core = desk.context.require_core()
-    queue.issue_ticket(core, queue.KIOSK, "registration_stay")
+def _summary_of_a_ticket(qtbot: QtBot, desk: Desk) -> tuple[SummaryWidget, SummaryPreview]:
+    """Today's summary, with one ticket issued, opened in its preview with its pages shown."""
+    queue.issue_ticket(desk.context.require_core(), queue.KIOSK, "registration_stay")
     screen = open_supervisor(qtbot, desk)
     summary = screen.summary
     screen.tabs.setCurrentWidget(summary)
-
     with qtbot.waitSignal(summary.sig_preview_opened, timeout=20_000) as opened:
         qtbot.mouseClick(summary.buttons["preview"], Qt.MouseButton.LeftButton)
     preview = opened.args[0]
     assert isinstance(preview, SummaryPreview)
     qtbot.waitUntil(lambda: preview.shown_pages() > 0, timeout=WAIT_MS)
+    return summary, preview
+
+
+def test_the_summary_is_previewed_and_saved(
+    qtbot: QtBot, desk: Desk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    summary, preview = _summary_of_a_ticket(qtbot, desk)
     assert preview.summary.queue.issued == 1
     preview.reject()
 
@@ -239,15 +243,7 @@ def test_a_printed_summary_is_in_the_print_log(
     monkeypatch.setenv("CUPS_SERVER", private_cups.server)
     queue_ = private_cups.add_pdf_queue("Office_A4_1")
     core = desk.context.require_core()
-    queue.issue_ticket(core, queue.KIOSK, "registration_stay")
-    screen = open_supervisor(qtbot, desk)
-    summary = screen.summary
-    screen.tabs.setCurrentWidget(summary)
-    with qtbot.waitSignal(summary.sig_preview_opened, timeout=20_000) as opened:
-        qtbot.mouseClick(summary.buttons["preview"], Qt.MouseButton.LeftButton)
-    preview = opened.args[0]
-    assert isinstance(preview, SummaryPreview)
-    qtbot.waitUntil(lambda: preview.shown_pages() > 0, timeout=WAIT_MS)
+    _summary, preview = _summary_of_a_ticket(qtbot, desk)
     preview.printer.setCurrentText(queue_.name)
     with qtbot.waitSignal(preview.sig_printed, timeout=20_000) as printed:
         qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
